@@ -1,0 +1,52 @@
+# boernedata: two commands do all set-up on a machine with python3 and make.
+#   make demo   generate a tiny synthetic municipality, land it, build the warehouse, render data packages
+#   make test   linters, Python tests and `dbt build` (models, data tests, unit tests) on synthetic data
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+.PHONY: demo test lint pytest install browser clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@rm -rf data/raw data/landing
+	$(BIN)/boernedata generate --scale tiny --seed 42 --out data/raw --truth data/truth.json
+	$(BIN)/boernedata land --demo --raw data/raw --landing data/landing
+	$(BIN)/boernedata build --landing data/landing --warehouse warehouse/boernedata.duckdb
+	$(BIN)/boernedata datapakke --warehouse warehouse/published/boernedata.duckdb --out reports/datapakker
+	@echo
+	@echo "Internal warehouse (data team):    $(CURDIR)/warehouse/boernedata.duckdb"
+	@echo "Published marts (BI tools):        $(CURDIR)/warehouse/published/boernedata.duckdb"
+	@echo "Published Parquet (BI tools):      $(CURDIR)/warehouse/published/<table>/"
+	@echo "Data packages (datapakker):        $(CURDIR)/reports/datapakker/index.html"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/lint_sql.py
+
+pytest: $(STAMP) browser
+	$(BIN)/pytest
+
+test: lint pytest
+
+# The browser test needs Chromium; it comes from Debian's packages (no browser downloads).
+browser:
+	@command -v chromium >/dev/null 2>&1 || scripts/install_chromium.sh
+
+clean:
+	rm -rf target logs data warehouse reports artifacts
