@@ -1,0 +1,23 @@
+{#- '2025/26' for the school year starting in August of the given year expression. -#}
+{% macro school_year_id(start_year) -%}
+    cast({{ start_year }} as varchar) || '/' || right('0' || cast(({{ start_year }} + 1) % 100 as varchar), 2)
+{%- endmacro %}
+
+{#- The school year id ('2025/26') a date expression falls in (school years run 1 Aug - 31 Jul). -#}
+{% macro school_year_of(date_expr) -%}
+    {{ school_year_id('(extract(year from ' ~ date_expr ~ ') - case when extract(month from ' ~ date_expr ~ ') < 8 then 1 else 0 end)') }}
+{%- endmacro %}
+
+{#- The half-year id ('2025-H1') a date expression falls in. -#}
+{% macro half_year_of(date_expr) -%}
+    cast(extract(year from {{ date_expr }}) as varchar) || case when extract(month from {{ date_expr }}) <= 6 then '-H1' else '-H2' end
+{%- endmacro %}
+
+{#- A date from integer year, month and day expressions (make_date exists in DuckDB and Spark). -#}
+{% macro date_from_parts(year, month, day) -%}
+    {{ return(adapter.dispatch('date_from_parts', 'boernedata')(year, month, day)) }}
+{%- endmacro %}
+
+{% macro default__date_from_parts(year, month, day) -%}
+    make_date(cast({{ year }} as integer), {{ month }}, {{ day }})
+{%- endmacro %}

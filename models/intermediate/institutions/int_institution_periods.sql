@@ -1,0 +1,37 @@
+-- Master data for a period: the register version valid on the period's last day (indicators.md),
+-- one row per institution and period. Benchmarks use this district; capacity and area indicators use
+-- these normed places and m². Periods before an institution's first version get no row.
+with
+
+versions as (
+
+    select * from {{ ref('int_institution_versions') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_periods') }}
+
+)
+
+select
+    versions.institution_id,
+    periods.period_type,
+    periods.period_id,
+    periods.period_start,
+    periods.period_end,
+    versions.institution_name,
+    versions.institution_type,
+    versions.sector,
+    versions.ownership,
+    versions.district,
+    versions.normed_places,
+    versions.play_area_m2,
+    versions.cost_centre,
+    versions.parent_institution_id
+from versions
+inner join periods
+    on
+        periods.period_end >= versions.valid_from
+        and (versions.valid_to is null or periods.period_end <= versions.valid_to)

@@ -1,0 +1,27 @@
+with
+
+source as (
+
+    select * from {{ source('aula', 'brugsdata') }}
+
+),
+
+renamed as (
+
+    select
+        cast(month || '-01' as date) as month_start,
+        institution_id,
+        child_pseudonym as child_key,
+        guardian_id,
+        logins,
+        messages_read,
+        messages_sent,
+        _source_file as source_file,
+        _source_line as source_line,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,29 @@
+with
+
+source as (
+
+    select * from {{ source('kbhbarn', 'indskrivninger') }}
+
+),
+
+renamed as (
+
+    select
+        pseudonym as child_key,
+        birth_date,
+        sex,
+        institution_id,
+        group_name,
+        place_type,
+        start_date,
+        end_date,
+        cast(_period as date) as snapshot_date,
+        _source_file as source_file,
+        _source_line as source_line,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed

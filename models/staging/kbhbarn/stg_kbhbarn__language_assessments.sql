@@ -1,0 +1,26 @@
+with
+
+source as (
+
+    select * from {{ source('kbhbarn', 'sprogvurdering') }}
+
+),
+
+renamed as (
+
+    select
+        pseudonym as child_key,
+        birth_date,
+        institution_id,
+        assessment_date,
+        assessment_type,
+        result_group,
+        _source_file as source_file,
+        _source_line as source_line,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed

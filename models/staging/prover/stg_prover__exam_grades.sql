@@ -1,0 +1,26 @@
+with
+
+source as (
+
+    select * from {{ source('prover', 'karakterer') }}
+
+),
+
+renamed as (
+
+    select
+        pseudonym as child_key,
+        school_id,
+        exam_code,
+        grade as grade_text,
+        cast(grade as integer) as grade_points,
+        exam_date,
+        _source_file as source_file,
+        _source_line as source_line,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed

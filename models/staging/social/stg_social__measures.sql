@@ -1,0 +1,25 @@
+with
+
+source as (
+
+    select * from {{ source('social', 'foranstaltninger') }}
+
+),
+
+renamed as (
+
+    select
+        pseudonym as child_key,
+        measure_type,
+        start_date,
+        end_date,
+        cast(_period as date) as snapshot_date,
+        _source_file as source_file,
+        _source_line as source_line,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,24 @@
+with
+
+source as (
+
+    select * from {{ source('social', 'ppr') }}
+
+),
+
+renamed as (
+
+    select
+        pseudonym as child_key,
+        referral_date,
+        reason as referral_reason,
+        status as referral_status,
+        _source_file as source_file,
+        _source_line as source_line,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed
