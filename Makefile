@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: demo test lint pytest install browser clean
+.PHONY: demo test lint pytest install browser docs clean
 
 install: $(STAMP)
 
@@ -47,6 +47,11 @@ test: lint pytest
 # The browser test needs Chromium; it comes from Debian's packages (no browser downloads).
 browser:
 	@command -v chromium >/dev/null 2>&1 || scripts/install_chromium.sh
+
+# The dbt docs site of the demo warehouse (run `make demo` first): one self-contained HTML file.
+docs: $(STAMP)
+	$(BIN)/dbt docs generate --static --target-path target/docs --log-path target/docs/logs
+	@echo "dbt docs: $(CURDIR)/target/docs/static_index.html"
 
 clean:
 	rm -rf target logs data warehouse reports artifacts

@@ -58,7 +58,7 @@ KIND_ARROW_TYPES: dict[str, pa.DataType] = {
     "date": pa.date32(),  # format per Extract.date_format
     "timestamp": pa.timestamp("us"),  # naive local time `YYYY-MM-DD HH:MM:SS` (or ISO `T`)
     "timestamp_tz": pa.timestamp("us"),  # ISO 8601 with offset, landed as naive Europe/Copenhagen time
-    "time": pa.time32("s"),  # `HH:MM`
+    "time": pa.time32("ms"),  # `HH:MM`; ms, not s: Parquet has no seconds time unit (s reads back as ms)
     "month": pa.string(),  # `YYYY-MM`
     "bool_jn": pa.bool_(),  # `J`/`N`
     "cpr": pa.string(),  # replaced at landing, see module docstring
@@ -572,7 +572,12 @@ EXTRACTS: tuple[Extract, ...] = (
         "csv",
         delimiter=",",
         description="The municipality's population forecast made in the file's year.",
-        columns=(text("district"), integer("year", 2000, 2100), integer("age", 0, 17), integer("children", 0)),
+        columns=(
+            text("district"),
+            integer("year", 2000, 2100),
+            integer("age", 0, 17),
+            integer("children", 0),
+        ),
     ),
     Extract(
         "ejendom",
@@ -667,7 +672,7 @@ METADATA_FIELDS: tuple[pa.Field, ...] = (
 
 
 def cpr_landed_names(column_name: str) -> tuple[str, str, str]:
-    """`cpr` -> (pseudonym, birth_date, sex); `child_cpr` -> (child_pseudonym, child_birth_date, child_sex)."""
+    """`cpr` -> (pseudonym, birth_date, sex); `child_cpr` -> (child_pseudonym, child_birth_date, ...)."""
     prefix = column_name[: -len("cpr")]
     return f"{prefix}pseudonym", f"{prefix}birth_date", f"{prefix}sex"
 
@@ -677,7 +682,11 @@ def landed_schema(ex: Extract) -> pa.Schema:
     for col in ex.columns:
         if col.kind == "cpr":
             pseudo, birth, sex = cpr_landed_names(col.name)
-            fields += [pa.field(pseudo, pa.string()), pa.field(birth, pa.date32()), pa.field(sex, pa.string())]
+            fields += [
+                pa.field(pseudo, pa.string()),
+                pa.field(birth, pa.date32()),
+                pa.field(sex, pa.string()),
+            ]
         else:
             fields.append(pa.field(col.name, KIND_ARROW_TYPES[col.kind]))
     return pa.schema([*fields, *METADATA_FIELDS])

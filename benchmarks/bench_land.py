@@ -1,0 +1,136 @@
+"""Benchmark `boernedata land` against just reading the same raw files.
+
+    .venv/bin/python benchmarks/bench_land.py --scale copenhagen            # generate, then measure
+    .venv/bin/python benchmarks/bench_land.py --raw /tmp/land/cph_raw       # an existing raw folder
+
+Prints (1) the time to read every raw file with pyarrow only (CSV/JSON Lines parsed to Arrow, Parquet
+read row group by row group), (2) the time of `land` into a fresh landing folder, their ratio, peak
+resident memory of each phase and row counts. The target (issue 4): land <= ~2x the plain read, in
+bounded memory. Each phase runs in its own subprocess so peak RSS is per phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def read_only(raw: Path) -> dict:
+    import pyarrow.csv as pacsv
+    import pyarrow.json as pajson
+    import pyarrow.parquet as pq
+
+    from boernedata.contracts import EXTRACTS_BY_KEY
+
+    rows = files = 0
+    t = time.perf_counter()
+    for path in sorted(p for p in raw.rglob("*") if p.is_file()):
+        rel = path.relative_to(raw).parts
+        ex = EXTRACTS_BY_KEY.get("/".join(rel[:2]))
+        if ex is None:
+            continue
+        files += 1
+        if ex.fmt == "parquet":
+            pf = pq.ParquetFile(path)
+            for rg in range(pf.num_row_groups):
+                rows += pf.read_row_group(rg).num_rows
+        elif ex.fmt == "jsonl":
+            rows += pajson.read_json(path).num_rows
+        else:
+            enc = "cp1252" if ex.encoding == "windows-1252" else "utf8"
+            rows += pacsv.read_csv(
+                path,
+                read_options=pacsv.ReadOptions(encoding=enc),
+                parse_options=pacsv.ParseOptions(delimiter=ex.delimiter),
+            ).num_rows
+    return {"seconds": time.perf_counter() - t, "rows": rows, "files": files, "peak_rss_mb": _peak_mb()}
+
+
+def land_only(raw: Path, landing: Path) -> dict:
+    from boernedata.landing import land
+    from boernedata.landing.ledger import Ledger
+
+    t = time.perf_counter()
+    rc = land(raw, landing, b"benchmark-key", progress=False)
+    seconds = time.perf_counter() - t
+    recs = [r for r in Ledger(landing).records()]
+    return {
+        "seconds": seconds,
+        "exit": rc,
+        "rows_read": sum(r["rows_read"] for r in recs),
+        "rows_landed": sum(r["rows_landed"] for r in recs),
+        "rows_quarantined": sum(r["rows_quarantined"] for r in recs),
+        "rejected": sum(r["status"] == "rejected" for r in recs),
+        "peak_rss_mb": _peak_mb(),
+    }
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def _phase(args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
+    sys.stderr.write(out.stderr[-4000:] if "--verbose" in sys.argv else "")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scale", default="small", help="generate this scale when --raw is not given")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--raw", help="an existing raw folder (skips generation)")
+    p.add_argument("--landing", help="landing folder (default: a fresh temporary folder, removed after)")
+    p.add_argument("--verbose", action="store_true", help="show land's stderr")
+    p.add_argument("--phase", choices=["read", "land"], help=argparse.SUPPRESS)
+    args = p.parse_args()
+
+    if args.phase == "read":
+        print(json.dumps(read_only(Path(args.raw))))
+        return 0
+    if args.phase == "land":
+        print(json.dumps(land_only(Path(args.raw), Path(args.landing))))
+        return 0
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_land_"))
+    try:
+        if args.raw:
+            raw = Path(args.raw)
+        else:
+            from boernedata.generate import generate
+
+            raw = tmp / "raw"
+            t = time.perf_counter()
+            generate(args.scale, args.seed, raw, tmp / "truth.json", False)
+            print(f"generated {args.scale} in {time.perf_counter() - t:.1f} s")
+        size = sum(f.stat().st_size for f in raw.rglob("*") if f.is_file())
+        landing = Path(args.landing) if args.landing else tmp / "landing"
+        shutil.rmtree(landing, ignore_errors=True)
+        read = _phase(["--phase", "read", "--raw", str(raw)])
+        landed = _phase(
+            ["--phase", "land", "--raw", str(raw), "--landing", str(landing)]
+            + (["--verbose"] if args.verbose else [])
+        )
+        print(f"raw folder: {raw} ({size / 1e6:,.0f} MB, {read['files']} files, {read['rows']:,} rows)")
+        print(f"read only (pyarrow):  {read['seconds']:8.2f} s   peak RSS {read['peak_rss_mb']:,.0f} MB")
+        print(f"boernedata land:      {landed['seconds']:8.2f} s   peak RSS {landed['peak_rss_mb']:,.0f} MB")
+        print(f"ratio land/read:      {landed['seconds'] / read['seconds']:8.2f}")
+        print(
+            f"rows read {landed['rows_read']:,}, landed {landed['rows_landed']:,}, quarantined "
+            f"{landed['rows_quarantined']:,}; rejected files {landed['rejected']}; exit {landed['exit']}"
+        )
+    finally:
+        if not args.landing:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,771 @@
+"""`boernedata build`: dbt build on the internal warehouse, then publish the marts safely. And `status`.
+
+Why a separate publication: DuckDB allows one writer or many readers, never both, has no users or grants,
+and dbt-duckdb keeps its file open for the whole run. BI tools therefore never open the internal file
+(staging, intermediate and restricted hold pseudonymized child-level rows). When every model and test has
+passed, the published interface (indicators.md) is copied into a new release and swapped in atomically.
+
+Layout beside the internal warehouse file (``warehouse/boernedata.duckdb``)::
+
+    warehouse/
+      boernedata.duckdb               internal warehouse (dbt writes it; data team only)
+      published -> .releases/<id>     symlink: the current publication, what BI tools open
+      .releases/<build_id>/           one complete release per successful build (the last 3 are kept)
+        boernedata.duckdb             schema marts, the published tables only
+        <table>/<table>.parquet       the same tables as Parquet, one folder per table
+        manifest.json                 when, from what, with which versions, test summary, row counts
+      .releases/<build_id>.partial/   a release being written (a killed build leaves one; pruned later)
+      .build.lock                     flock held by the running build; holds its pid and start time
+      .dbt/target, .dbt/logs          dbt's artifacts and logs for this warehouse
+
+Safety:
+- Swap: the release is complete and fsynced before `published` is re-pointed with os.replace() of a fresh
+  symlink, which is atomic on POSIX: a reader resolves either the old or the new release, never a mix.
+  A reader that already opened the old file keeps its open file; old releases are kept a while.
+- Kill: a killed build never touched the current release; it leaves at most a `.partial` folder and a
+  stale lock record, which the next build reports and cleans up. dbt runs in the build's process group
+  and dies with its parent (PR_SET_PDEATHSIG), so it cannot keep the internal file locked.
+- Lock: flock(2) on `.build.lock`, non-blocking; the kernel releases it when the holder dies, even by
+  SIGKILL, so a crash never leaves a lock that must be removed by hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from boernedata import __version__, settings
+
+# The published interface (../shared/spec/indicators.md): these tables of schema `marts`, nothing else.
+PUBLISHED_SCHEMA = "marts"
+PUBLISHED_TABLES: tuple[str, ...] = (
+    "institutions",
+    "indicator_catalogue",
+    "institution_indicators",
+    "municipality_indicators",
+    "institution_observations",
+    "data_year_wheel",
+)
+PUBLISHED_DIR = "published"
+PUBLISHED_DB = "boernedata.duckdb"
+MANIFEST = "manifest.json"
+RELEASES_DIR = ".releases"
+PARTIAL_SUFFIX = ".partial"
+LOCK_FILE = ".build.lock"
+DBT_DIR = ".dbt"
+# Releases kept, the current one included: a reader that opened an older file keeps working anyway (an
+# unlinked file stays readable while open); keeping a few also makes a manual rollback a symlink away.
+KEEP_RELEASES = 3
+
+# run_results statuses that mean the node did what it should. `warn` is a test configured as a warning.
+OK_STATUSES = frozenset({"success", "pass", "warn", "no-op"})
+
+PROG = "boernedata build"
+
+# The landing zone's ledger and lock (boernedata/landing/ledger.py, run.py): a build holds the landing
+# lock while dbt reads the landing zone, so a landing run cannot change the Parquet files under it.
+LEDGER_DIR = "_ledger"
+LANDING_LOCK_FILE = ".land.lock"
+LEDGER_ACCEPTED = ("landed", "replaced", "unchanged")
+
+
+class BuildError(RuntimeError):
+    """A build step failed; the message says what and what to do."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    warehouse: Path  # the internal DuckDB file
+    root: Path  # its directory
+
+    @classmethod
+    def of(cls, warehouse: Path) -> Paths:
+        warehouse = Path(warehouse).expanduser().absolute()
+        return cls(warehouse=warehouse, root=warehouse.parent)
+
+    @property
+    def published(self) -> Path:
+        return self.root / PUBLISHED_DIR
+
+    @property
+    def releases(self) -> Path:
+        return self.root / RELEASES_DIR
+
+    @property
+    def lock(self) -> Path:
+        return self.root / LOCK_FILE
+
+    @property
+    def dbt_target(self) -> Path:
+        return self.root / DBT_DIR / "target"
+
+    @property
+    def dbt_logs(self) -> Path:
+        return self.root / DBT_DIR / "logs"
+
+
+# ---------------------------------------------------------------------------------------------------
+# build
+# ---------------------------------------------------------------------------------------------------
+
+
+def build(
+    landing: Path,
+    warehouse: Path,
+    dbt_args: list[str],
+    *,
+    project_dir: Path = settings.PROJECT_DIR,
+) -> int:
+    """dbt build on the internal warehouse; publish the marts when everything passed. Returns an exit code."""
+    paths = Paths.of(warehouse)
+    landing = Path(landing).expanduser().absolute()
+    project_dir = Path(project_dir).expanduser().absolute()
+    if not landing.is_dir():
+        _err(
+            f"the landing folder {landing} does not exist. Run `boernedata land --landing {landing}` first "
+            f"(or point --landing / ${settings.ENV_LANDING} at it)."
+        )
+        return 2
+    paths.root.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = BuildLock.acquire(paths.lock)
+    except BuildError as exc:
+        _err(str(exc))
+        return 3
+    try:
+        return _locked_build(paths, landing, project_dir, list(dbt_args), lock)
+    except BuildError as exc:
+        _err(f"{exc}\n{_previous_publication_note(paths)}")
+        return 1
+    except KeyboardInterrupt:
+        _err(f"interrupted; nothing was published. {_previous_publication_note(paths)}")
+        raise
+    finally:
+        lock.release()
+
+
+def _locked_build(
+    paths: Paths, landing: Path, project_dir: Path, dbt_args: list[str], lock: BuildLock
+) -> int:
+    if lock.previous:
+        _say(
+            f"note: the previous build (pid {lock.previous.get('pid', '?')}, started "
+            f"{lock.previous.get('started_at', '?')}) did not finish: it was killed or crashed. "
+            "It published nothing; cleaning up after it."
+        )
+    _prune_releases(paths)  # we hold the lock: any .partial folder is from a dead build
+
+    started = _utcnow()
+    build_id = f"{started.strftime('%Y%m%dT%H%M%S%fZ')}-{os.getpid()}"
+    _check_internal_file_free(paths.warehouse)
+
+    with _landing_lock(landing):
+        from boernedata import contracts
+
+        contracts.write_schema_files(landing)  # every source gets at least a zero-row schema file
+        ledger = ledger_state(landing)
+        exit_code, run_results, target_path = _run_dbt(paths, landing, project_dir, dbt_args)
+    results = (run_results or {}).get("results", [])
+    failed = [r for r in results if r.get("status") not in OK_STATUSES]
+    if failed or exit_code != 0 or run_results is None:
+        raise BuildError(_failure_message(exit_code, failed, run_results, target_path))
+
+    release = _write_release(paths, build_id)
+    try:
+        counts = _copy_published_interface(paths.warehouse, release)
+        manifest = {
+            "build_id": build_id,
+            "started_at": _iso(started),
+            "finished_at": _iso(_utcnow()),
+            "versions": _versions(run_results),
+            "git_commit": _git_commit(project_dir),
+            "project_dir": str(project_dir),
+            "internal_warehouse": str(paths.warehouse),
+            "landing": {"path": str(landing), "ledger": ledger},
+            "dbt": {
+                "args": dbt_args,
+                "invocation_id": run_results.get("metadata", {}).get("invocation_id"),
+                "elapsed_seconds": round(run_results.get("elapsed_time") or 0.0, 1),
+                "summary": _summary(results),
+            },
+            "tables": counts,
+        }
+        (release / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        _fsync_tree(release)
+        final = _finish_release(release)
+    except BaseException:
+        shutil.rmtree(release, ignore_errors=True)
+        raise
+    _swap_published(paths, final)
+    _prune_releases(paths)
+    rows = ", ".join(f"{t} {c['rows']}" for t, c in counts.items())
+    _say(f"published build {build_id} to {paths.published}/ ({rows} rows)")
+    return 0
+
+
+@contextlib.contextmanager
+def _landing_lock(landing: Path):
+    from filelock import FileLock, Timeout
+
+    (landing / LEDGER_DIR).mkdir(parents=True, exist_ok=True)
+    lock = FileLock(landing / LEDGER_DIR / LANDING_LOCK_FILE, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise BuildError(
+            f"a landing run (`boernedata land`) is writing {landing}; wait for it to finish, then build."
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _run_dbt(
+    paths: Paths, landing: Path, project_dir: Path, dbt_args: list[str]
+) -> tuple[int, dict | None, Path]:
+    """Run `dbt build`, echo its output, return (exit code, run_results or None, target path)."""
+    target = _user_flag(dbt_args, "--target-path") or paths.dbt_target
+    target = Path(target) if Path(target).is_absolute() else project_dir / target
+    target.mkdir(parents=True, exist_ok=True)
+    paths.dbt_logs.mkdir(parents=True, exist_ok=True)
+    (target / "run_results.json").unlink(missing_ok=True)  # never judge this build by an older run
+
+    dbt_exe = Path(sys.executable).with_name("dbt")
+    cmd = [str(dbt_exe)] if dbt_exe.exists() else [sys.executable, "-m", "dbt.cli.main"]
+    cmd += ["build", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    cmd += ["--target-path", str(paths.dbt_target), "--log-path", str(paths.dbt_logs), *dbt_args]
+    env = dict(os.environ)
+    env.update(
+        {
+            settings.ENV_LANDING: str(landing),
+            settings.ENV_WAREHOUSE: str(paths.warehouse),
+            "DBT_PROFILES_DIR": str(project_dir),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": env.get("DBT_SEND_ANONYMOUS_USAGE_STATS", "False"),
+        }
+    )
+    if not sys.stdout.isatty():  # no colour codes in logs and captured output
+        env.setdefault("DBT_USE_COLORS", "False")
+    # Not env DBT_TARGET_PATH/DBT_LOG_PATH of the caller: the flags above put them beside this warehouse.
+    env.pop("DBT_TARGET_PATH", None)
+    env.pop("DBT_LOG_PATH", None)
+    _say(f"running dbt build on {paths.warehouse} (landing {landing})")
+    # Same process group as this process (default): Ctrl-C reaches dbt, which cancels cleanly, and a
+    # SIGKILL to the group kills both. PDEATHSIG covers a SIGKILL to this process alone.
+    proc = subprocess.Popen(
+        cmd,  # run in the caller's directory: relative paths in the user's dbt arguments mean what they say
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        bufsize=1,
+        preexec_fn=_die_with_parent,
+    )
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        exit_code = proc.wait()
+    except BaseException:
+        # KeyboardInterrupt: dbt got the SIGINT too; give it time to cancel its queries and exit.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=30)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        raise
+    run_results = None
+    with contextlib.suppress(OSError, ValueError):
+        run_results = json.loads((target / "run_results.json").read_text("utf-8"))
+    return exit_code, run_results, target
+
+
+def _die_with_parent() -> None:
+    """In the dbt child: get SIGKILL when the build process dies (Linux), so dbt never outlives it."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent already died before prctl took effect
+            os._exit(1)
+
+
+def _user_flag(args: list[str], flag: str) -> str | None:
+    value = None
+    for i, arg in enumerate(args):
+        if arg == flag and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith(flag + "="):
+            value = arg.split("=", 1)[1]
+    return value
+
+
+def _check_internal_file_free(warehouse: Path) -> None:
+    """Fail early with a useful message when someone holds the internal file (dbt's own error is cryptic)."""
+    import duckdb
+
+    try:
+        duckdb.connect(str(warehouse)).close()
+    except duckdb.Error as exc:
+        if "lock" not in str(exc).lower():
+            raise BuildError(f"cannot open the internal warehouse {warehouse}: {exc}") from exc
+        raise BuildError(
+            f"the internal warehouse {warehouse} is open in another process, so dbt cannot write it.\n"
+            f"  {str(exc).splitlines()[0]}\n"
+            "Close that connection and run the build again. BI tools and ad-hoc queries should open "
+            f"the published file instead: {warehouse.parent / PUBLISHED_DIR / PUBLISHED_DB} (read-only)."
+        ) from exc
+
+
+def _failure_message(exit_code: int, failed: list[dict], run_results: dict | None, target: Path) -> str:
+    if run_results is None:
+        return (
+            f"dbt build failed (exit code {exit_code}) before it ran any model or test (see the dbt output "
+            f"above; no {target / 'run_results.json'} was written). Nothing was published."
+        )
+    broken = [r for r in failed if r.get("status") != "skipped"]
+    # Skipped models say more than the tests skipped with them: list them first.
+    skipped = sorted(
+        (_node_label(r) for r in failed if r.get("status") == "skipped"),
+        key=lambda n: not n.startswith("model"),
+    )
+    lines = [f"  {_node_label(r)} {_failure_detail(r)}" for r in broken]
+    if len(lines) > 20:
+        lines[20:] = [f"  ... and {len(lines) - 20} more (see {target / 'run_results.json'})"]
+    if skipped:
+        shown = ", ".join(skipped[:4]) + (f" and {len(skipped) - 4} more" if len(skipped) > 4 else "")
+        lines.append(f"  {len(skipped)} node(s) skipped because of this: {shown}")
+    if not failed:
+        lines.append("  (every node passed, but dbt failed: see its output above)")
+    head = (
+        f"dbt build failed: {len(broken)} node(s) did not pass" if broken else f"dbt exited with {exit_code}"
+    )
+    return f"{head}; nothing was published.\n" + "\n".join(lines)
+
+
+def _node_label(result: dict) -> str:
+    """`data test not_null_x`, `model int_y`, `unit test test_z` from a run_results entry."""
+    parts = result.get("unique_id", "?").split(".")
+    kind = {"test": "data test", "unit_test": "unit test"}.get(parts[0], parts[0])
+    name = parts[2] if parts[0] == "test" and len(parts) > 2 else parts[-1]
+    return f"{kind} {name}"
+
+
+def _failure_detail(result: dict) -> str:
+    status = result.get("status")
+    if status == "fail" and result.get("failures") is not None:
+        return f"failed: {result['failures']} rows"
+    # dbt's message starts with a generic "Runtime Error in model x (path)" line; the cause follows.
+    message = [line.strip() for line in (result.get("message") or "").splitlines() if line.strip()]
+    if len(message) > 1 and message[0].lower().startswith(
+        ("runtime error", "database error", "compilation error")
+    ):
+        message = message[1:]
+    return f"{status}: {' '.join(message[:2]) or 'no message'}"
+
+
+def _previous_publication_note(paths: Paths) -> str:
+    manifest = read_manifest(paths.warehouse)
+    if manifest is None:
+        return "There is no earlier publication yet."
+    return (
+        f"The previous publication from {manifest.get('finished_at', '?')} "
+        f"(build {manifest.get('build_id')}) is still in place: {paths.published}/"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# publishing
+# ---------------------------------------------------------------------------------------------------
+
+
+def _write_release(paths: Paths, build_id: str) -> Path:
+    release = paths.releases / f"{build_id}{PARTIAL_SUFFIX}"
+    release.mkdir(parents=True)
+    return release
+
+
+def _copy_published_interface(internal: Path, release: Path) -> dict[str, dict]:
+    """Copy the published tables (and their dbt descriptions) from the internal file into the release."""
+    import duckdb
+
+    con = duckdb.connect(str(release / PUBLISHED_DB))
+    try:
+        con.execute(f"ATTACH {_sql_string(str(internal))} AS internal (READ_ONLY)")
+        present = {
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'internal' AND schema_name = ? "
+                "UNION ALL SELECT view_name FROM duckdb_views() "
+                "WHERE database_name = 'internal' AND schema_name = ?",
+                [PUBLISHED_SCHEMA, PUBLISHED_SCHEMA],
+            ).fetchall()
+        }
+        missing = [t for t in PUBLISHED_TABLES if t not in present]
+        if missing:
+            raise BuildError(
+                f"the internal warehouse has no {', '.join(f'{PUBLISHED_SCHEMA}.{t}' for t in missing)}: "
+                "every table of the published interface (indicators.md) must be built by the dbt project. "
+                "Nothing was published."
+            )
+        con.execute(f"CREATE SCHEMA {PUBLISHED_SCHEMA}")
+        counts: dict[str, dict] = {}
+        for table in PUBLISHED_TABLES:
+            qualified = f"{PUBLISHED_SCHEMA}.{table}"
+            con.execute(f"CREATE TABLE {qualified} AS SELECT * FROM internal.{qualified}")
+            _copy_comments(con, table)
+            folder = release / table
+            folder.mkdir()
+            parquet = folder / f"{table}.parquet"
+            con.execute(f"COPY {qualified} TO {_sql_string(str(parquet))} (FORMAT parquet, COMPRESSION zstd)")
+            rows = con.execute(f"SELECT count(*) FROM {qualified}").fetchone()[0]
+            columns = con.execute(
+                "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+                "AND schema_name = ? AND table_name = ?",
+                [PUBLISHED_SCHEMA, table],
+            ).fetchone()[0]
+            counts[table] = {"rows": rows, "columns": columns, "parquet": f"{table}/{parquet.name}"}
+        con.execute("DETACH internal")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return counts
+
+
+def _copy_comments(con, table: str) -> None:
+    """dbt's persist_docs wrote the model descriptions as comments; BI tools show them, so keep them."""
+    row = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE database_name = 'internal' AND schema_name = ? "
+        "AND table_name = ?",
+        [PUBLISHED_SCHEMA, table],
+    ).fetchone()
+    qualified = f"{PUBLISHED_SCHEMA}.{table}"
+    if row and row[0]:
+        con.execute(f"COMMENT ON TABLE {qualified} IS {_sql_string(row[0])}")
+    for column, comment in con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'internal' "
+        "AND schema_name = ? AND table_name = ? AND comment IS NOT NULL AND comment <> ''",
+        [PUBLISHED_SCHEMA, table],
+    ).fetchall():
+        con.execute(f'COMMENT ON COLUMN {qualified}."{column}" IS {_sql_string(comment)}')
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _finish_release(release: Path) -> Path:
+    final = release.with_name(release.name.removesuffix(PARTIAL_SUFFIX))
+    os.rename(release, final)
+    _fsync_dir(final.parent)
+    return final
+
+
+def _swap_published(paths: Paths, release: Path) -> None:
+    """Point `published` at the release in one atomic step (rename of a symlink over a symlink)."""
+    published = paths.published
+    if published.exists() and not published.is_symlink():
+        # Older layout: a real folder. Moving it into .releases is a rename (open files stay valid); there
+        # is a moment without `published` this one time, never again afterwards.
+        # The "0-" prefix sorts it before every build id, so it is the first to be pruned.
+        legacy = paths.releases / f"0-legacy-{_utcnow().strftime('%Y%m%dT%H%M%S%fZ')}"
+        legacy.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(published, legacy)
+    tmp = paths.root / f".{PUBLISHED_DIR}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(release, paths.root), tmp)  # relative: the folder can be moved as a whole
+    os.replace(tmp, published)
+    _fsync_dir(paths.root)
+
+
+def _prune_releases(paths: Paths) -> None:
+    """Remove partial releases of dead builds and all but the newest KEEP_RELEASES complete ones."""
+    if not paths.releases.is_dir():
+        return
+    current = paths.published.resolve() if paths.published.is_symlink() else None
+    complete = []
+    for entry in sorted(paths.releases.iterdir()):
+        if entry.name.endswith(PARTIAL_SUFFIX):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.is_dir():
+            complete.append(entry)
+    # Build ids start with the UTC time, so name order is build order.
+    for entry in complete[:-KEEP_RELEASES]:
+        if current is None or entry.resolve() != current:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _fsync_tree(root: Path) -> None:
+    """Flush the release to disk before it becomes visible: a power cut must not publish empty files."""
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(folder))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the lock
+# ---------------------------------------------------------------------------------------------------
+
+
+class BuildLock:
+    """flock(2) on `.build.lock`; the file records the holder (pid, start) and is emptied on a clean exit.
+
+    Not filelock: it truncates the file on open, which would erase the running build's record. A record
+    found when the lock is acquired means its build died without cleaning up (killed or crashed).
+    """
+
+    def __init__(self, fd: int, previous: dict | None) -> None:
+        self.fd = fd
+        self.previous = previous
+
+    @classmethod
+    def acquire(cls, path: Path) -> BuildLock:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = _read_record(fd)
+            os.close(fd)
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise BuildError(f"cannot lock {path}: {exc}") from exc
+            raise BuildError(
+                f"another build is running (pid {holder.get('pid', '?')}, started "
+                f"{holder.get('started_at', '?')}, on {path.parent}). Wait for it to finish, or stop it "
+                f"(kill {holder.get('pid', '<pid>')}) and run the build again. Nothing was changed."
+            ) from None
+        previous = _read_record(fd) or None
+        record = {"pid": os.getpid(), "started_at": _iso(_utcnow()), "argv": sys.argv}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (json.dumps(record) + "\n").encode("utf-8"), 0)
+        return cls(fd, previous)
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            os.ftruncate(self.fd, 0)  # a clean exit: no record left behind
+        os.close(self.fd)  # closing drops the flock
+
+
+def _read_record(fd: int) -> dict:
+    try:
+        data = os.pread(fd, 65536, 0)
+        return json.loads(data) if data.strip() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+# ---------------------------------------------------------------------------------------------------
+# manifest and status
+# ---------------------------------------------------------------------------------------------------
+
+
+def ledger_state(landing: Path) -> dict:
+    """Identify the landing state a build read: a hash of `<landing>/_ledger/` and its latest delivery.
+
+    The ledger (boernedata/landing/ledger.py) is `_ledger/deliveries.jsonl`, one JSON line per delivered
+    file and run with `status` and `landed_at`. Absent or unreadable parts are tolerated: the manifest then
+    says less, the build does not fail over it.
+    """
+    ledger = landing / LEDGER_DIR
+    files = sorted(p for p in ledger.rglob("*") if p.is_file() and not p.name.endswith(".lock"))
+    if not files:
+        return {"path": str(ledger), "present": False}
+    digest = hashlib.sha256()
+    for p in files:
+        digest.update(str(p.relative_to(ledger)).encode("utf-8") + b"\0")
+        with p.open("rb") as f:
+            for chunk in iter(lambda f=f: f.read(1 << 20), b""):
+                digest.update(chunk)
+        digest.update(b"\0")
+    records = []
+    for p in files:
+        if p.suffix == ".jsonl":
+            for line in p.read_text("utf-8", errors="replace").splitlines():
+                with contextlib.suppress(ValueError):
+                    record = json.loads(line)
+                    if isinstance(record, dict):
+                        records.append(record)
+    landed = [r for r in records if r.get("status") in LEDGER_ACCEPTED and r.get("landed_at")]
+    latest = max(landed, key=lambda r: str(r["landed_at"]), default=None)
+    return {
+        "path": str(ledger),
+        "present": True,
+        "files": len(files),
+        "sha256": digest.hexdigest(),
+        "deliveries": len(records),
+        "latest_delivery_at": latest["landed_at"] if latest else None,
+        "latest_run_id": latest.get("run_id") if latest else None,
+    }
+
+
+def read_manifest(warehouse: Path) -> dict | None:
+    path = Paths.of(warehouse).published / MANIFEST
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def status(warehouse: Path) -> int:
+    """Print the manifest of the current publication. Exit 1 when nothing has been published yet."""
+    paths = Paths.of(warehouse)
+    running = _lock_holder(paths.lock)
+    manifest = read_manifest(paths.warehouse)
+    if manifest is None:
+        print(
+            f"boernedata status: nothing has been published beside {paths.warehouse} yet "
+            f"(no {paths.published / MANIFEST}). Run `boernedata build`.",
+            file=sys.stderr,
+        )
+        if running:
+            print(running, file=sys.stderr)
+        return 1
+    print(format_manifest(manifest, paths))
+    if running:
+        print(f"\n{running}")
+    return 0
+
+
+def _lock_holder(lock: Path) -> str | None:
+    """Describe a running build, or a killed one, from the lock record (without taking the lock)."""
+    try:
+        record = json.loads(lock.read_text("utf-8") or "{}")
+    except (OSError, ValueError):
+        return None
+    pid = record.get("pid")
+    if not pid:
+        return None
+    try:
+        os.kill(pid, 0)
+        alive = True
+    except ProcessLookupError:
+        alive = False
+    except PermissionError:
+        alive = True
+    if alive:
+        return f"A build is running now (pid {pid}, started {record.get('started_at')})."
+    return (
+        f"The last build (pid {pid}, started {record.get('started_at')}) did not finish (killed or crashed); "
+        "the publication above is from before it."
+    )
+
+
+def format_manifest(m: dict, paths: Paths) -> str:
+    versions = m.get("versions", {})
+    ledger = m.get("landing", {}).get("ledger", {})
+    dbt_info = m.get("dbt", {})
+    target = os.readlink(paths.published) if paths.published.is_symlink() else "(a folder)"
+    lines = [
+        f"Publication      {paths.published}/ -> {target}",
+        f"Build            {m.get('build_id')}",
+        f"Started          {m.get('started_at')}",
+        f"Finished         {m.get('finished_at')}",
+        "Versions         " + ", ".join(f"{k} {v}" for k, v in versions.items()),
+        f"Git commit       {m.get('git_commit') or 'unknown'}",
+        f"Landing          {m.get('landing', {}).get('path')}",
+    ]
+    if ledger.get("present"):
+        lines.append(
+            f"Landing ledger   {ledger.get('deliveries')} deliveries, sha256 {ledger['sha256'][:16]}…, "
+            f"latest delivery landed {ledger.get('latest_delivery_at')} (run {ledger.get('latest_run_id')})"
+        )
+    else:
+        lines.append("Landing ledger   none found")
+    summary = dbt_info.get("summary", {})
+    parts = [f"{kind}: " + ", ".join(f"{n} {s}" for s, n in sorted(c.items())) for kind, c in summary.items()]
+    lines.append(f"dbt build        {'; '.join(parts) or 'no nodes'} ({dbt_info.get('elapsed_seconds')} s)")
+    if dbt_info.get("args"):
+        lines.append(f"dbt arguments    {' '.join(dbt_info['args'])}")
+    lines.append("Tables (marts)   rows")
+    for table, info in m.get("tables", {}).items():
+        lines.append(f"  {table:<28} {info.get('rows'):>10}")
+    return "\n".join(lines)
+
+
+def _summary(results: list[dict]) -> dict[str, dict[str, int]]:
+    """Counts by resource type and status, e.g. {"model": {"success": 12}, "test": {"pass": 40}}."""
+    counts: dict[str, Counter] = {}
+    for r in results:
+        kind = r.get("unique_id", "?").split(".", 1)[0]
+        counts.setdefault(kind, Counter())[r.get("status", "?")] += 1
+    return {kind: dict(c) for kind, c in sorted(counts.items())}
+
+
+def _versions(run_results: dict) -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"boernedata": __version__}
+    for dist in ("dbt-core", "dbt-duckdb", "duckdb"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "unknown"
+    # The dbt that actually ran says its own version.
+    out["dbt-core"] = run_results.get("metadata", {}).get("dbt_version") or out["dbt-core"]
+    out["python"] = sys.version.split()[0]
+    return out
+
+
+def _git_commit(project_dir: Path) -> str | None:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(project_dir), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10
+        )
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(project_dir), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------------
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _say(message: str) -> None:
+    print(f"{PROG}: {message}", flush=True)
+
+
+def _err(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)

@@ -1,0 +1,190 @@
+"""Render the data packages of one half-year: HTML per institution, the period index, the root index and
+(optionally) a PDF of each package.
+
+Output: <out>/<period>/<institution_id>.html (+ .pdf), <out>/<period>/index.html, <out>/index.html.
+The HTML is self-contained (inline CSS and SVG, no scripts, no external references), so a package opens
+from a file share or an e-mail attachment without network access.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import jinja2
+from tqdm import tqdm
+
+from boernedata.datapakke import content, pdf, periods
+from boernedata.datapakke.data import DatapakkeError, connect, load
+
+TEMPLATES = Path(__file__).parent / "templates"
+SECTOR_ORDER = {"dagtilbud": 0, "skole": 1, "fritid": 2}
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def file_stem(institution_id: str) -> str:
+    """Institution ids become file names: anything but letters, digits, dot, dash and underscore becomes _."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", institution_id)
+
+
+def render(
+    warehouse: Path,
+    period: str | None,
+    institution: str | None,
+    out: Path,
+    pdf: bool,
+    progress: bool | None = None,
+    workers: int = 2,
+) -> int:
+    """Render packages; returns the exit status (0 ok, 1 some PDFs failed, 2 nothing rendered)."""
+    started = time.perf_counter()
+    try:
+        con = connect(Path(warehouse))
+        try:
+            marts = load(con, period, institution)
+        finally:
+            con.close()
+    except DatapakkeError as exc:
+        print(f"boernedata datapakke: {exc}", file=sys.stderr)
+        return 2
+    if not marts.institutions:
+        print(f"boernedata datapakke: no institutions in {marts.period}; nothing to render.", file=sys.stderr)
+        return 2
+    if progress is None:
+        progress = sys.stderr.isatty()
+
+    env = _environment()
+    css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
+    package_tpl = env.get_template("package.html.j2")
+    period_dir = Path(out) / marts.period
+    period_dir.mkdir(parents=True, exist_ok=True)
+
+    summaries = []
+    for inst in tqdm(marts.institutions, desc="datapakker (HTML)", unit="pakke", disable=not progress):
+        ctx = content.package_context(marts, inst)
+        html_path = period_dir / f"{file_stem(inst['institution_id'])}.html"
+        html_path.write_text(package_tpl.render(css=css, **ctx), encoding="utf-8")
+        summaries.append(_summary(inst, ctx))
+    html_seconds = time.perf_counter() - started
+
+    failures = 0
+    if pdf:
+        jobs = [(period_dir / s["html"], period_dir / s["pdf_name"]) for s in summaries]
+        failures = _write_pdfs(jobs, workers, progress)
+    pdf_seconds = time.perf_counter() - started - html_seconds
+
+    _write_period_index(env, css, marts, period_dir, summaries)
+    _write_root_index(env, css, Path(out))
+    print(
+        f"boernedata datapakke: {len(summaries)} datapakker for {marts.period} i {period_dir} "
+        f"(HTML {html_seconds:.1f} s" + (f", PDF {pdf_seconds:.1f} s" if pdf else "") + ")",
+        file=sys.stderr,
+    )
+    if failures:
+        print(f"boernedata datapakke: {failures} PDF(s) failed; see the messages above.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _write_pdfs(jobs: list[tuple[Path, Path]], workers: int, progress: bool) -> int:
+    failures = 0
+    for html_path, error in pdf.write_pdfs(jobs, workers=workers, progress=progress):
+        if error:
+            failures += 1
+            print(f"boernedata datapakke: {html_path}: PDF failed: {error}", file=sys.stderr)
+    return failures
+
+
+def _summary(inst: dict, ctx: dict) -> dict:
+    stem = file_stem(inst["institution_id"])
+    return {
+        "institution_id": inst["institution_id"],
+        "name": inst["name"],
+        "district": inst["district"] or "uden område",
+        "sector": inst["sector"],
+        "type_da": ctx["type_da"],
+        "better": ctx["counts"]["better"],
+        "worse": ctx["counts"]["worse"],
+        "suppressed": ctx["counts"]["suppressed"],
+        "html": f"{stem}.html",
+        "pdf_name": f"{stem}.pdf",
+    }
+
+
+def _write_period_index(env, css: str, marts, period_dir: Path, summaries: list[dict]) -> None:
+    """Index of the period, grouped by district and sector. With --institution, the packages rendered
+    earlier for the period stay listed: every institution of the period whose HTML file exists."""
+    rendered = {s["institution_id"]: s for s in summaries}
+    listed = []
+    for inst in marts.all_institutions:
+        s = rendered.get(inst["institution_id"])
+        if s is None:
+            stem = file_stem(inst["institution_id"])
+            if not (period_dir / f"{stem}.html").exists():
+                continue
+            s = {
+                "institution_id": inst["institution_id"],
+                "name": inst["name"],
+                "district": inst["district"] or "uden område",
+                "sector": inst["sector"],
+                "type_da": content.TYPE_DA.get(inst["institution_type"], inst["institution_type"]),
+                "better": "",
+                "worse": "",
+                "suppressed": "",
+                "html": f"{stem}.html",
+                "pdf_name": f"{stem}.pdf",
+            }
+        s = dict(s, pdf=s["pdf_name"] if (period_dir / s["pdf_name"]).exists() else None)
+        listed.append(s)
+    grouped: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for s in sorted(listed, key=lambda s: (s["district"], SECTOR_ORDER.get(s["sector"], 9), s["name"])):
+        grouped[s["district"]][s["sector"]].append(s)
+    groups = [
+        (
+            district,
+            [(content.SECTOR_DA.get(sector, sector), packages) for sector, packages in sectors.items()],
+        )
+        for district, sectors in grouped.items()
+    ]
+    html = env.get_template("index.html.j2").render(
+        css=css,
+        period_label=periods.label("half_year", marts.period),
+        position=periods.loop_position(marts.period)[1],
+        total=len(listed),
+        groups=groups,
+    )
+    (period_dir / "index.html").write_text(html, encoding="utf-8")
+
+
+def _write_root_index(env, css: str, out: Path) -> None:
+    """<out>/index.html: every half-year folder that has an index, newest first."""
+    entries = []
+    for d in sorted(out.iterdir(), reverse=True):
+        try:
+            periods.parse_half_year(d.name)
+        except ValueError:
+            continue
+        if (d / "index.html").is_file():
+            entries.append(
+                {
+                    "href": f"{d.name}/index.html",
+                    "label": periods.label("half_year", d.name).capitalize(),
+                    "count": sum(1 for p in d.glob("*.html") if p.name != "index.html"),
+                    "position": periods.loop_position(d.name)[1],
+                }
+            )
+    (out / "index.html").write_text(
+        env.get_template("periods.html.j2").render(css=css, periods=entries), encoding="utf-8"
+    )

@@ -1,0 +1,22 @@
+-- Every indicator of every sector in one long table: the union of the indicator family models, one
+-- row per (institution_id, indicator_code, period_id) with numerator, denominator and n as each
+-- formula defines them. Each family model holds its formulas (and their unit tests); this model only
+-- stacks them. Add a new family to its sector's list below.
+{%- set school_families = [
+] %}
+{%- set daycare_leisure_families = [
+] %}
+{%- set families = school_families + daycare_leisure_families %}
+
+{% for family in families %}
+    select
+        cast(institution_id as varchar) as institution_id,
+        cast(indicator_code as varchar) as indicator_code,
+        cast(period_type as varchar) as period_type,
+        cast(period_id as varchar) as period_id,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        cast(n as bigint) as n
+    from {{ ref(family) }}
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}

@@ -1,0 +1,565 @@
+"""`boernedata land` against the project's bad-input corpus.
+
+The corpus is written here, programmatically, from contracts.py: one valid file per extract, then faults
+planted in several files of every family (CSV `,` utf-8, CSV `;` windows-1252 with Danish numbers,
+JSON Lines, Parquet). Every fault must end as a clear rejection of its file or as a quarantined row with
+the right reason, the good rows of the file must land, and row counts must reconcile.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from boernedata.contracts import EXTRACTS, Extract, extract, landed_dir, landed_schema, raw_dir
+from boernedata.landing import land
+from boernedata.landing.cpr import parse_cpr
+
+KEY = b"test-key"
+PERIOD = {"month": "2025-03", "date": "2025-03-31", "school_year": "2024-25", "year": "2025"}
+N = 12  # valid rows per file
+
+
+# ------------------------------------------------------------------------------------ corpus writer
+
+
+def cpr_value(i: int) -> str:
+    """Children born 2015-2024 (7th digit 4: 2000s when YY <= 36); both spellings occur."""
+    dd, mm, yy = i % 28 + 1, i % 12 + 1, 15 + i % 10
+    return f"{dd:02d}{mm:02d}{yy:02d}{'-' if i % 2 else ''}4{i % 1000:03d}"
+
+
+def value(ex: Extract, col, i: int) -> str:
+    k = col.kind
+    if k == "cpr":
+        return cpr_value(i)
+    if k == "enum":
+        return col.values[i % len(col.values)]
+    if k == "int":
+        return str(1_000_000 + i) if col.unique else str(int(col.min if col.min is not None else 1))
+    if k == "decimal":
+        v = (col.min or 0) + (1234.5 if col.max is None else 1.5)
+        if ex.decimal == "danish":
+            return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+        return str(v)
+    if k == "date":
+        return (dt.date(2025, 3, 1) + dt.timedelta(days=i if col.unique else i % 28)).strftime(ex.date_format)
+    if k == "timestamp":
+        return f"2025-03-{i % 28 + 1:02d} 07:42:{i % 60:02d}"
+    if k == "timestamp_tz":
+        return f"2025-03-{i % 28 + 1:02d}T07:42:10+01:00"
+    if k == "time":
+        return f"{7 + i % 3:02d}:30"
+    if k == "bool_jn":
+        return "JN"[i % 2]
+    if k == "month":
+        return "2025-03"
+    pattern = col.pattern or ""
+    if pattern.startswith("[A-Z]\\d{3,5}"):
+        return f"D{1000 + i}" if col.unique else "D1001"
+    if pattern:
+        return {
+            r"\d{10}": "4711000001",
+            r"\d\.\d{2}\.\d{2}": "5.25.14",
+            r"\d{1,6}": "2210",
+            r"\d{4}": "2300",
+        }.get(pattern, "DA_LAES")
+    return "Børnene legede godt på stuen" if col.free_text else f"tekst æøå {i}"
+
+
+def rows(ex: Extract, n: int = N) -> list[dict[str, str | None]]:
+    return [{c.name: value(ex, c, i) for c in ex.columns} for i in range(n)]
+
+
+def write(
+    raw: Path, ex: Extract, records, period=None, *, delimiter=None, encoding=None, columns=None
+) -> Path:
+    folder = raw_dir(raw, ex)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ex.file_name(period or PERIOD[ex.period])
+    columns = columns or ex.column_names
+    if ex.fmt == "csv":
+        buf = io.StringIO()
+        out = csv.writer(buf, delimiter=delimiter or ex.delimiter, lineterminator="\n")
+        out.writerow(columns)
+        out.writerows([["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in records])
+        path.write_bytes(buf.getvalue().encode(encoding or ex.encoding))
+    elif ex.fmt == "jsonl":
+        text = "".join(
+            json.dumps({c: r[c] for c in columns if c in r}, ensure_ascii=False) + "\n" for r in records
+        )
+        path.write_text(text, encoding="utf-8")
+    else:
+        pq.write_table(parquet_table(ex, records, columns), path, row_group_size=5)
+    return path
+
+
+def parquet_table(ex: Extract, records, columns=None, as_text=()) -> pa.Table:
+    columns = columns or ex.column_names
+    arrays = {}
+    for c in ex.columns:
+        if c.name not in columns:
+            continue
+        vals = [r.get(c.name) for r in records]
+        if c.kind == "int" and c.name not in as_text:
+            arrays[c.name] = pa.array([None if v is None else int(v) for v in vals], pa.int64())
+        elif c.kind == "timestamp" and c.name not in as_text:
+            ts = [None if v is None else dt.datetime.fromisoformat(v) for v in vals]
+            arrays[c.name] = pa.array(ts, pa.timestamp("us"))
+        else:
+            arrays[c.name] = pa.array(vals, pa.string())
+    return pa.table(arrays)
+
+
+def read_landed(landing: Path, key: str, period: str | None = None) -> pa.Table:
+    ex = extract(key)
+    return pq.read_table(landed_dir(landing, ex) / f"{period or PERIOD[ex.period]}.parquet")
+
+
+def ledger(landing: Path) -> list[dict]:
+    path = landing / "_ledger" / "deliveries.jsonl"
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def quarantine(landing: Path) -> list[dict]:
+    files = sorted((landing / "_quarantine").rglob("*.parquet"))
+    return [r for f in files for r in pq.read_table(f).to_pylist()]
+
+
+# ----------------------------------------------------------------------------------- the corpus
+
+# Row faults: (extract, row index, {column: raw value}, expected reason, expected column)
+ROW_FAULTS = [
+    # CSV , utf-8
+    ("kbhbarn/fravaer", 1, {"from_date": "2025-02-30"}, "bad_date", "from_date"),
+    ("kbhbarn/fravaer", 2, {"to_date": "31/03/2025"}, "bad_date", "to_date"),
+    ("kbhbarn/fravaer", 3, {"cpr": "12345"}, "bad_cpr", "cpr"),
+    ("kbhbarn/fravaer", 4, {"cpr": "320125-4123"}, "bad_cpr", "cpr"),  # 32nd day: impossible birth date
+    ("kbhbarn/fravaer", 5, {"reason": "Ferie"}, "not_in_enum", "reason"),
+    ("kbhbarn/fravaer", 6, {"institution_id": ""}, "missing_value", "institution_id"),
+    ("skoleadm/elever", 1, {"grade": "11"}, "out_of_range", "grade"),
+    ("skoleadm/elever", 2, {"grade": "3.0"}, "bad_number", "grade"),
+    ("skoleadm/elever", 3, {"school_id": "S12"}, "pattern_mismatch", "school_id"),
+    ("skoleadm/fravaer", 1, {"registered_at": "2025-03-01 25:00:00"}, "bad_timestamp", "registered_at"),
+    ("institutionsregister/institutioner", 3, {"institution_id": "D1001"}, "duplicate_key", "institution_id"),
+    ("institutionsregister/institutioner", 4, {"postal_code": "23OO"}, "pattern_mismatch", "postal_code"),
+    ("institutionsregister/institutioner", 5, {"play_area_m2": "1.234,5"}, "bad_number", "play_area_m2"),
+    ("institutionsregister/institutioner", 6, {"normed_places": "-1"}, "out_of_range", "normed_places"),
+    ("sundhed/maalinger", 1, {"height_cm": "1400"}, "out_of_range", "height_cm"),
+    ("skoleadm/skolekalender", 4, {"date": "2025-03-01"}, "duplicate_key", "date"),
+    # CSV ; utf-8
+    (
+        "kbhbarn/indskrivninger",
+        1,
+        {"start_date": "2025-03-01"},
+        "bad_date",
+        "start_date",
+    ),  # ISO, not DD-MM-YYYY
+    ("trivsel/svar", 1, {"survey_version": "0-3", "answer": "5"}, "inconsistent", "answer"),
+    ("trivsel/svar", 2, {"question_no": "41"}, "out_of_range", "question_no"),
+    ("beskaeftigelse/foraeldre", 1, {"lives_with_child": "Ja"}, "bad_boolean", "lives_with_child"),
+    ("beskaeftigelse/foraeldre", 2, {"parent_cpr": "0101AB-1234"}, "bad_cpr", "parent_cpr"),
+    # CSV ; windows-1252, Danish numbers
+    ("hr/personale", 1, {"weekly_hours": "37.00"}, "bad_number", "weekly_hours"),  # a plain number
+    ("hr/personale", 6, {"weekly_hours": "3.700,00"}, "out_of_range", "weekly_hours"),
+    ("hr/personale", 2, {"sick_days": "1,234.5"}, "bad_number", "sick_days"),
+    ("hr/personale", 3, {"paedagoguddannet": "Y"}, "bad_boolean", "paedagoguddannet"),
+    ("hr/personale", 4, {"month": "2025-13"}, "pattern_mismatch", "month"),
+    ("hr/personale", 5, {"position": "Paedagog"}, "not_in_enum", "position"),
+    ("hr/vagtplan", 1, {"start_time": "25:00"}, "bad_time", "start_time"),
+    ("hr/vagtplan", 2, {"end_time": "7.30"}, "bad_time", "end_time"),
+    ("kvantum/posteringer", 1, {"bilagsdato": "31.02.2025"}, "bad_date", "bilagsdato"),
+    ("kvantum/posteringer", 2, {"beloeb": "12,34,5"}, "bad_number", "beloeb"),
+    ("kvantum/posteringer", 3, {"funktion": "5.2514"}, "pattern_mismatch", "funktion"),
+    ("kvantum/budget", 1, {"aar": "1999"}, "out_of_range", "aar"),
+    # JSON Lines
+    ("aula/brugsdata", 1, {"logins": -1}, "out_of_range", "logins"),
+    ("aula/brugsdata", 2, {"logins": "mange"}, "bad_number", "logins"),
+    ("aula/brugsdata", 3, {"child_cpr": "311399-4123"}, "bad_cpr", "child_cpr"),
+    ("aula/kommegaa", 1, {"timestamp": "2025-03-04 07:42:10"}, "bad_timestamp", "timestamp"),  # no offset
+    ("aula/kommegaa", 2, {"status": "kommet "}, "not_in_enum", "status"),
+    ("aula/kommegaa", 3, {"child_cpr": None}, "missing_value", "child_cpr"),
+    # Parquet
+    ("kbhbarn/fremmoede", 1, {"event_type": "UD?"}, "not_in_enum", "event_type"),  # check-out text garbage
+    ("kbhbarn/fremmoede", 2, {"registered_by": ""}, "missing_value", "registered_by"),
+    ("kbhbarn/fremmoede", 3, {"event_id": "1000000"}, "duplicate_key", "event_id"),
+    ("kbhbarn/fremmoede", 7, {"cpr": "010203-X234"}, "bad_cpr", "cpr"),  # second row group
+    ("kbhbarn/fremmoede", 9, {"event_id": "1000004"}, "duplicate_key", "event_id"),  # of row 4, group 1
+]
+
+# CPR numbers that fail modulus 11 are valid and land (none of cpr_value's numbers is checked either).
+MOD11_FAILING = "010115-4001"
+
+# File faults: (relative raw path, writer, words the message must contain)
+FILE_FAULTS: list[tuple[str, str]] = [
+    ("kbhbarn/lukkedage/lukkedage_2024.csv", "misses required column(s) reason"),
+    ("kbhbarn/sprogvurdering/sprogvurdering_2025.csv", "wrong delimiter"),
+    ("prognose/befolkning/befolkning_2025.csv", "is empty"),
+    ("prognose/befolkning/befolkning_2024.csv", "header but no data rows"),
+    ("ejendom/bygninger/bygninger_2025-03-31.csv", "truncated"),
+    ("skoleadm/elever/elever_2025-02-28.csv", "looks truncated: the last line 13"),
+    ("kapacitet/venteliste/venteliste_2025-03-31.csv", "not valid UTF-8"),
+    ("kvantum/budget/budget_2024.csv", "UTF-8 encoded, but the contract says windows-1252"),
+    ("kbhbarn/fremmoede/fremmoede_2025-02.parquet", "not a readable Parquet file"),
+    ("kbhbarn/fremmoede/fremmoede_2025-01.parquet", "misses required column(s) event_type"),
+    ("aula/brugsdata/brugsdata_2025-02.jsonl", "truncated"),
+    ("social/ppr/ppr_2025-extra.csv", "does not match the contract's file name"),
+    ("ukendt/system/fil.csv", "not in any contract's folder"),
+]
+
+
+def write_corpus(raw: Path) -> None:
+    faults_by_extract: dict[str, list] = {}
+    for key, i, change, _, _ in ROW_FAULTS:
+        faults_by_extract.setdefault(key, []).append((i, change))
+    for ex in EXTRACTS:
+        recs = rows(ex)
+        for i, change in faults_by_extract.get(ex.key, []):
+            recs[i].update(change)
+        if ex.key == "social/underretninger":
+            recs[0]["cpr"] = MOD11_FAILING
+        if ex.key == "institutionsregister/institutioner":
+            recs[0]["closed_date"] = None
+        if ex.key == "kvalitativ/observationer":
+            recs[1]["note"] = (
+                "Ring til mor på 12 34 56 78 eller +4587654321, mail mor@example.dk (barn 150619-4321)"
+            )
+            recs[2]["note"] = "Barnet 1506194321 var glad"
+        write(raw, ex, recs)
+
+    # Row faults found while reading: a CSV line with a field too many, a quoted line break, a JSON line
+    ex = extract("kbhbarn/fravaer")
+    path = raw_dir(raw, ex) / ex.file_name(PERIOD["month"])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(8, lines[8] + ",ekstra")  # becomes line 9
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ex = extract("kvalitativ/laeringssamtaler")
+    path = raw_dir(raw, ex) / ex.file_name(PERIOD["year"])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("Børnene legede godt på stuen", '"To linjer,\nmed komma"', 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ex = extract("aula/brugsdata")
+    path = raw_dir(raw, ex) / ex.file_name(PERIOD["month"])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(5, '{"month": "2025-03", "institution_id": ')  # line 6
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # UTF-8 with BOM is allowed where the contract says utf-8
+    ex = extract("kbhbarn/fravaer")
+    write(raw, ex, rows(ex), "2025-04")
+    path = raw_dir(raw, ex) / ex.file_name("2025-04")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    # a Parquet column stored as text, parsed value by value
+    ex = extract("kbhbarn/fremmoede")
+    recs = rows(ex)
+    recs[4]["event_id"] = "fire"
+    pq.write_table(
+        parquet_table(ex, recs, as_text=("event_id", "event_time")),
+        raw_dir(raw, ex) / ex.file_name("2025-04"),
+    )
+
+    # File faults
+    ex = extract("kbhbarn/lukkedage")
+    write(raw, ex, rows(ex), "2024", columns=["institution_id", "date", "aarsag"])  # renamed column
+    ex = extract("kbhbarn/sprogvurdering")
+    write(raw, ex, rows(ex), delimiter=";")
+    ex = extract("prognose/befolkning")
+    (raw_dir(raw, ex) / ex.file_name("2025")).write_bytes(b"")
+    write(raw, ex, [], "2024")
+    ex = extract("ejendom/bygninger")
+    path = raw_dir(raw, ex) / ex.file_name(PERIOD["date"])
+    data = path.read_bytes()
+    path.write_bytes(data[: data.rindex(b",", 0, len(data) - 12)])  # cut inside the last row
+    ex = extract("skoleadm/elever")
+    write(raw, ex, rows(ex), "2025-02-28")
+    path = raw_dir(raw, ex) / ex.file_name("2025-02-28")
+    path.write_bytes(path.read_bytes()[:-4])  # cut inside the last date, all fields still there
+    ex = extract("kbhbarn/lukkedage")  # no line break after the last row is fine when the row is whole
+    path = raw_dir(raw, ex) / ex.file_name("2025")
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    ex = extract("kapacitet/venteliste")
+    write(raw, ex, rows(ex), encoding="windows-1252")  # æøå as cp1252 bytes in a utf-8 extract
+    ex = extract("kvantum/budget")
+    write(raw, ex, [*rows(ex), {**rows(ex)[0], "budget_type": "oprindeligt æ"}], "2024", encoding="utf-8")
+    ex = extract("kbhbarn/fremmoede")
+    good = raw_dir(raw, ex) / ex.file_name("2025-03")
+    (raw_dir(raw, ex) / ex.file_name("2025-02")).write_bytes(good.read_bytes()[:-200])
+    pq.write_table(
+        parquet_table(ex, rows(ex), [c for c in ex.column_names if c != "event_type"]),
+        raw_dir(raw, ex) / ex.file_name("2025-01"),
+    )
+    ex = extract("aula/brugsdata")
+    text = "".join(json.dumps(r) + "\n" for r in rows(ex))
+    (raw_dir(raw, ex) / ex.file_name("2025-02")).write_text(text[:-30], encoding="utf-8")
+    ex = extract("social/ppr")
+    write(raw, ex, rows(ex))
+    (raw_dir(raw, ex) / "ppr_2025-extra.csv").write_bytes(
+        (raw_dir(raw, ex) / ex.file_name("2025")).read_bytes()
+    )
+    (raw / "ukendt" / "system").mkdir(parents=True)
+    (raw / "ukendt" / "system" / "fil.csv").write_text("a,b\n1,2\n")
+
+
+def expected_line(key: str, i: int) -> int:
+    ex = extract(key)
+    if ex.fmt == "parquet" or ex.fmt == "jsonl":
+        line = i + 1
+        if key == "aula/brugsdata" and line >= 6:
+            line += 1  # the broken JSON line inserted at line 6
+        return line
+    line = i + 2
+    if key == "kbhbarn/fravaer" and line >= 9:
+        line += 1
+    return line
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    base = tmp_path_factory.mktemp("corpus")
+    raw, landing = base / "raw", base / "landing"
+    write_corpus(raw)
+    rc = land(raw, landing, KEY, progress=False)
+    return raw, landing, rc
+
+
+# --------------------------------------------------------------------------------------- the tests
+
+
+def test_rejected_files_named_and_exit_non_zero(corpus, capsys):
+    _, landing, rc = corpus
+    assert rc == 1
+    rejected = {d["file"]: d["message"] for d in ledger(landing) if d["status"] == "rejected"}
+    assert set(rejected) == {f for f, _ in FILE_FAULTS}
+    for file, words in FILE_FAULTS:
+        assert words in rejected[file], (file, rejected[file])
+
+
+def test_every_row_fault_quarantined_with_reason(corpus):
+    _, landing, _ = corpus
+    q = quarantine(landing)
+    got = {(r["_source_file"], r["_source_line"]): (r["reason"], r["column"]) for r in q}
+    want = {}
+    for key, i, _, reason, column in ROW_FAULTS:
+        ex = extract(key)
+        want[(f"{key}/{ex.file_name(PERIOD[ex.period])}", expected_line(key, i))] = (reason, column)
+    want[("kbhbarn/fravaer/fravaer_2025-03.csv", 9)] = ("bad_field_count", None)
+    want[("aula/brugsdata/brugsdata_2025-03.jsonl", 6)] = ("bad_json", None)
+    want[("kbhbarn/fremmoede/fremmoede_2025-04.parquet", 5)] = ("bad_number", "event_id")
+    assert got == want
+
+
+def test_row_counts_reconcile_and_good_rows_land(corpus):
+    _, landing, _ = corpus
+    deliveries = [d for d in ledger(landing) if d["status"] != "rejected"]
+    raw_files = [p for p in corpus[0].rglob("*") if p.is_file()]
+    assert len(deliveries) == len(raw_files) - len(FILE_FAULTS)
+    q = quarantine(landing)
+    for d in deliveries:
+        assert d["rows_read"] == d["rows_landed"] + d["rows_quarantined"], d
+        ex = extract(d["extract"])
+        landed = pq.read_table(landed_dir(landing, ex) / f"{d['period']}.parquet")
+        assert landed.num_rows == d["rows_landed"]
+        assert sum(r["_source_file"] == d["file"] for r in q) == d["rows_quarantined"]
+        faults = sum(k == d["extract"] for k, *_ in ROW_FAULTS) if d["period"] == PERIOD[ex.period] else 0
+        extra = (
+            {"kbhbarn/fravaer": 1, "aula/brugsdata": 1}.get(d["extract"], 0) if faults else 0
+        )  # read faults
+        assert d["rows_read"] == N + extra, d
+        extra += 1 if d["file"] == "kbhbarn/fremmoede/fremmoede_2025-04.parquet" else 0
+        assert d["rows_quarantined"] == faults + extra, d
+
+
+def test_landed_schema_is_the_contract(corpus):
+    _, landing, _ = corpus
+    for ex in EXTRACTS:
+        files = list(landed_dir(landing, ex).glob("*.parquet"))
+        assert files, ex.key
+        for f in files:
+            assert pq.read_schema(f).equals(landed_schema(ex)), (f, pq.read_schema(f))
+
+
+def test_values_parsed_per_contract(corpus):
+    _, landing, _ = corpus
+    hr = read_landed(landing, "hr/personale").to_pylist()
+    assert hr[0]["weekly_hours"] == 1.5 and hr[0]["position"] == "Leder" and hr[0]["paedagoguddannet"] is True
+    assert {r["position"] for r in hr} >= {"Pædagog", "Pædagogisk assistent"}  # windows-1252 decoded
+    fin = read_landed(landing, "kvantum/posteringer").to_pylist()
+    assert fin[0]["beloeb"] == 1234.5 and fin[0]["bilagsdato"] == dt.date(2025, 3, 1)
+    rota = read_landed(landing, "hr/vagtplan").to_pylist()
+    assert rota[0]["start_time"] == dt.time(7, 30) and rota[0]["shift_date"] == dt.date(2025, 3, 1)
+    kg = read_landed(landing, "aula/kommegaa").to_pylist()
+    assert kg[0]["timestamp"] == dt.datetime(2025, 3, 1, 7, 42, 10)  # +01:00 -> Copenhagen local
+    enr = read_landed(landing, "kbhbarn/indskrivninger").to_pylist()
+    assert enr[0]["end_date"] == dt.date(2025, 3, 1) and enr[0]["_source_line"] == 2
+    bom = read_landed(landing, "kbhbarn/fravaer", "2025-04").to_pylist()
+    assert len(bom) == N and bom[0]["institution_id"] == "D1001"
+    # CPR: pseudonym, birth date from the century rules, sex from the last digit; mod-11 failures land
+    notif = read_landed(landing, "social/underretninger").to_pylist()
+    assert (notif[0]["birth_date"], notif[0]["sex"], len(notif)) == (dt.date(2015, 1, 1), "M", N)
+    ev = read_landed(landing, "kbhbarn/fremmoede").to_pylist()
+    assert (ev[0]["birth_date"], ev[0]["sex"], ev[2]["sex"]) == (dt.date(2015, 1, 1), "K", "M")
+    assert re.fullmatch(r"[0-9a-f]{64}", ev[0]["pseudonym"])
+    assert [r["_source_line"] for r in ev] == [1, 5, 6, 7, 9, 11, 12]  # row numbers across row groups
+    # optional empty value -> NULL, quoted line break keeps the physical line numbers
+    inst = read_landed(landing, "institutionsregister/institutioner").to_pylist()
+    assert inst[0]["closed_date"] is None and inst[1]["closed_date"] == dt.date(2025, 3, 2)
+    talks = read_landed(landing, "kvalitativ/laeringssamtaler").to_pylist()
+    assert talks[1]["participants"] == "To linjer,\nmed komma"
+    assert [r["_source_line"] for r in talks][:4] == [2, 3, 5, 6]
+
+
+def test_mod11_failing_cpr_is_valid():
+    assert parse_cpr(MOD11_FAILING) == ("0101154001", dt.date(2015, 1, 1), "M")
+    assert parse_cpr("0101374001")[1] == dt.date(1937, 1, 1)  # 7th digit 4, YY > 36: 1900s
+    assert parse_cpr("0101585001")[1] == dt.date(1858, 1, 1)  # 7th digit 5-8, YY > 57: 1800s
+    assert parse_cpr("010157-9002")[1] == dt.date(1957, 1, 1)  # 9 with YY > 36: 1900s
+    assert parse_cpr("290223-4001") is None  # 29 Feb 2023 does not exist
+    assert parse_cpr("290224-4001")[1] == dt.date(2024, 2, 29)
+
+
+def test_free_text_redacted(corpus):
+    _, landing, _ = corpus
+    notes = [r["note"] for r in read_landed(landing, "kvalitativ/observationer").to_pylist()]
+    assert notes[1] == "Ring til mor på [TELEFON] eller [TELEFON], mail [EMAIL] (barn [CPR])"
+    assert notes[2] == "Barnet [CPR] var glad"
+    d = next(d for d in ledger(landing) if d["extract"] == "kvalitativ/observationer")
+    assert "redacted 2 cpr, 1 email, 2 phone" in d["message"]
+
+
+CPR_LIKE = re.compile(r"(?<![\d+])\d{6}-?\d{4}(?!\d)")
+
+
+def cpr_like_strings(text: str) -> list[str]:
+    text = re.sub(r"[0-9a-f]{64}", "", text)  # pseudonyms and hashes are hex: digit runs in them are no CPRs
+    return [m for m in CPR_LIKE.findall(text) if parse_cpr(m)]
+
+
+def test_no_cpr_number_anywhere_in_landing(corpus):
+    _, landing, _ = corpus
+    raw_cprs = {cpr_value(i).replace("-", "") for i in range(N)} | {MOD11_FAILING.replace("-", "")}
+    for f in landing.rglob("*.parquet"):
+        for col in pq.read_table(f).columns:
+            if pa.types.is_string(col.type):
+                for v in col.drop_null().to_pylist():
+                    assert not cpr_like_strings(v), (f, v)
+    for f in [*landing.rglob("*.jsonl"), *landing.rglob("*.html")]:
+        text = f.read_text(encoding="utf-8")
+        assert not cpr_like_strings(text), f
+        assert not any(c in re.sub(r"[0-9a-f]{64}", "", text).replace("-", "") for c in raw_cprs), f
+    q = quarantine(landing)
+    assert any("pseudonym:" in r["row"] for r in q) and any("XXXXXX-XXXX" in r["row"] for r in q)
+
+
+def test_report_and_great_expectations(corpus):
+    _, landing, _ = corpus
+    html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
+    assert "kbhbarn/fravaer/fravaer_2025-03.csv" in html and "bad_field_count" in html
+    assert "expect_column_values_to_be_in_set" in html and "DIFFERS" not in html
+    assert "cross-check errors" not in html
+
+
+def test_schema_files_for_every_extract(corpus):
+    _, landing, _ = corpus
+    for ex in EXTRACTS:
+        assert any(landed_dir(landing, ex).glob("*.parquet")), ex.key
+
+
+def test_idempotent_and_replacement(tmp_path):
+    raw, landing = tmp_path / "raw", tmp_path / "landing"
+    ex = extract("kbhbarn/fravaer")
+    recs = rows(ex)
+    recs[3]["reason"] = "?"
+    write(raw, ex, recs)
+    write(raw, extract("hr/personale"), rows(extract("hr/personale")))
+    assert land(raw, landing, KEY, progress=False) == 0
+    target = landed_dir(landing, ex) / "2025-03.parquet"
+    qfile = landing / "_quarantine" / "kbhbarn" / "fravaer" / "2025-03.parquet"
+    before = (target.read_bytes(), target.stat().st_mtime_ns, qfile.read_bytes())
+
+    assert land(raw, landing, KEY, progress=False) == 0  # the same bytes again
+    assert (target.read_bytes(), target.stat().st_mtime_ns, qfile.read_bytes()) == before
+    assert [d["status"] for d in ledger(landing)[-2:]] == ["unchanged", "unchanged"]
+
+    recs[3]["reason"] = "syg"  # the corrected delivery of the same month
+    recs = recs[:-2]
+    write(raw, ex, recs)
+    assert land(raw, landing, KEY, progress=False) == 0
+    d = ledger(landing)[-1]
+    assert (d["file"], d["status"], d["rows_landed"], d["rows_quarantined"]) == (
+        "kbhbarn/fravaer/fravaer_2025-03.csv",
+        "replaced",
+        N - 2,
+        0,
+    )
+    assert pq.read_table(target).num_rows == N - 2 and not qfile.exists()
+    assert len(list(target.parent.glob("*.parquet"))) == 1
+
+    # a rejected re-delivery keeps the last good rows
+    (raw_dir(raw, ex) / ex.file_name("2025-03")).write_bytes(b"")
+    assert land(raw, landing, KEY, progress=False) == 1
+    assert pq.read_table(target).num_rows == N - 2
+
+
+def test_cli_refuses_without_key(tmp_path, monkeypatch, capsys):
+    from boernedata.cli import main
+
+    raw, landing = tmp_path / "raw", tmp_path / "landing"
+    ex = extract("kbhbarn/fravaer")
+    write(raw, ex, rows(ex))
+    monkeypatch.delenv("BOERNEDATA_PSEUDONYM_KEY", raising=False)
+    assert main(["land", "--raw", str(raw), "--landing", str(landing), "--no-progress"]) == 2
+    assert "BOERNEDATA_PSEUDONYM_KEY" in capsys.readouterr().err
+    assert not landing.exists()
+    assert main(["land", "--demo", "--raw", str(raw), "--landing", str(landing), "--no-progress"]) == 0
+    monkeypatch.setenv("BOERNEDATA_PSEUDONYM_KEY", "secret")
+    assert main(["land", "--raw", str(raw), "--landing", str(tmp_path / "l2"), "--no-progress"]) == 0
+    a = read_landed(landing, ex.key).column("pseudonym").to_pylist()
+    b = read_landed(tmp_path / "l2", ex.key).column("pseudonym").to_pylist()
+    assert a != b  # the pseudonym depends on the key
+
+
+def test_large_file_parses_distinct_values_once(tmp_path):
+    """Above 4096 rows codes and dates are checked on their distinct values: same reasons, same lines."""
+    raw, landing = tmp_path / "raw", tmp_path / "landing"
+    ex = extract("skoleadm/fravaer")
+    recs = rows(ex, 6000)
+    faults = {
+        100: ({"date": "2025-02-29"}, "bad_date"),
+        2000: ({"absence_type": "X"}, "not_in_enum"),
+        3000: ({"registered_at": "2025-02-30 10:00:00"}, "bad_timestamp"),
+        4000: ({"school_id": ""}, "missing_value"),
+        5000: ({"cpr": "999999-9999"}, "bad_cpr"),
+    }
+    for i, (change, _) in faults.items():
+        recs[i].update(change)
+    recs[10]["cpr"] = recs[11]["cpr"] = "150619-4321"
+    recs[12]["cpr"] = "1506194321"  # the same child, the other spelling
+    write(raw, ex, recs)
+    assert land(raw, landing, KEY, progress=False) == 0
+    got = {(r["_source_line"], r["reason"]) for r in quarantine(landing)}
+    assert got == {(i + 2, reason) for i, (_, reason) in faults.items()}
+    landed = read_landed(landing, ex.key)
+    assert landed.num_rows == 6000 - len(faults)
+    by_line = {r["_source_line"]: r for r in landed.to_pylist() if r["_source_line"] in (12, 13, 14)}
+    assert by_line[12]["pseudonym"] == by_line[13]["pseudonym"] == by_line[14]["pseudonym"]
+    assert by_line[14]["birth_date"] == dt.date(2019, 6, 15) and by_line[14]["sex"] == "M"
+    html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
+    assert "DIFFERS" not in html and "cross-check errors" not in html
+
+
+def test_every_contract_has_a_suite(tmp_path):
+    from boernedata.landing.suites import export_suites
+
+    paths = export_suites(tmp_path)
+    assert len(paths) == len(EXTRACTS)
+    suite = json.loads((tmp_path / "raw.hr.personale.json").read_text(encoding="utf-8"))
+    types = {e["type"] for e in suite["expectations"]}
+    assert {"expect_column_values_to_be_in_set", "expect_column_values_to_be_between"} <= types
+    assert {"expect_table_columns_to_match_ordered_list", "expect_column_values_to_not_be_null"} <= types

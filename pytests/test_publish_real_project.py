@@ -1,0 +1,63 @@
+"""The real dbt project builds and publishes the published interface, and nothing else (issue 7).
+
+Builds a copy of the repository's dbt project (so concurrent work in the tree and its target/ folder are
+not touched) on an empty landing zone: `build()` gives every source a zero-row schema file, so this checks
+the wiring of models, tests and publishing, not the numbers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from boernedata import build as b
+from boernedata import settings
+
+pytestmark = pytest.mark.slow
+
+PROJECT_ITEMS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "macros",
+    "seeds",
+    "snapshots",
+    "tests",
+    "models",
+    "analyses",
+)
+
+
+@pytest.mark.skipif(
+    not (settings.PROJECT_DIR / "models" / "marts" / "published").is_dir(),
+    reason="the real marts (models/marts/published/) do not exist yet",
+)
+def test_real_project_publishes_only_the_interface(tmp_path: Path, capsys):
+    project = tmp_path / "project"
+    project.mkdir()
+    for item in PROJECT_ITEMS:
+        src = settings.PROJECT_DIR / item
+        if src.is_dir():
+            shutil.copytree(src, project / item)
+        elif src.exists():
+            shutil.copy2(src, project / item)
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    warehouse = tmp_path / "warehouse" / "boernedata.duckdb"
+
+    rc = b.build(landing, warehouse, [], project_dir=project)
+    assert rc == 0, capsys.readouterr().err
+
+    published = warehouse.parent / "published"
+    with duckdb.connect(str(published / b.PUBLISHED_DB), read_only=True) as con:
+        relations = con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = current_database() "
+            "union all select schema_name, view_name from duckdb_views() "
+            "where database_name = current_database() and not internal"
+        ).fetchall()
+    assert sorted(relations) == sorted(("marts", t) for t in b.PUBLISHED_TABLES)
+    assert sorted(p.name for p in published.iterdir()) == sorted(
+        [*b.PUBLISHED_TABLES, b.PUBLISHED_DB, b.MANIFEST]
+    )
