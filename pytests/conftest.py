@@ -1,0 +1,83 @@
+"""Shared fixtures: the whole pipeline on the tiny synthetic municipality, run once per test session.
+
+`tiny_pipeline` drives the product exactly as an analyst does, through the CLI: generate → land (with a
+test pseudonym key from the environment, never the demo key) → build (dbt build + publish) → datapakke.
+Tests then read what each step left behind. It is the suite's `dbt build` on synthetic data: every model,
+data test and unit test of the project runs here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TEST_KEY = "boernedata-test-key-not-a-secret"
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    root: Path
+    raw: Path
+    truth: Path
+    landing: Path
+    warehouse: Path
+    published: Path
+    reports: Path
+    env: dict
+    outputs: dict  # step -> CompletedProcess
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        return run_cli(self.env, *args)
+
+
+def run_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "boernedata.cli", *args], env=env, capture_output=True, text=True, timeout=900
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory) -> Pipeline:
+    root = tmp_path_factory.mktemp("pipeline")
+    raw, landing, reports = root / "raw", root / "landing", root / "reports"
+    truth = root / "truth.json"
+    warehouse = root / "warehouse" / "boernedata.duckdb"
+    env = {
+        **os.environ,
+        "BOERNEDATA_PSEUDONYM_KEY": TEST_KEY,
+        "BOERNEDATA_RAW": str(raw),
+        "BOERNEDATA_LANDING": str(landing),
+        "BOERNEDATA_WAREHOUSE": str(warehouse),
+    }
+    for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH"):
+        env.pop(name, None)
+    steps = {
+        "generate": ["generate", "--scale", "tiny", "--seed", "7", "--truth", str(truth), "--no-progress"],
+        "land": ["land", "--no-progress"],
+        "build": ["build"],
+        "datapakke": ["datapakke", "--out", str(reports), "--no-pdf"],
+    }
+    outputs = {}
+    for step, args in steps.items():
+        outputs[step] = proc = run_cli(env, *args)
+        if proc.returncode != 0:
+            pytest.fail(
+                f"`boernedata {' '.join(args)}` exited {proc.returncode}\n"
+                f"--- stdout (tail)\n{proc.stdout[-6000:]}\n--- stderr (tail)\n{proc.stderr[-6000:]}"
+            )
+    return Pipeline(
+        root=root,
+        raw=raw,
+        truth=truth,
+        landing=landing,
+        warehouse=warehouse,
+        published=warehouse.parent / "published",
+        reports=reports,
+        env=env,
+        outputs=outputs,
+    )

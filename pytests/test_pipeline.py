@@ -1,0 +1,290 @@
+"""The whole product on the tiny synthetic municipality: generate → land → build → publish → datapakke.
+
+These tests read what the CLI left behind (conftest.tiny_pipeline) and check the contracts that an
+independent checker relies on: the published tables and columns exactly as indicators.md names them,
+every catalogue indicator built with plausible values, suppression, no CPR number anywhere past landing,
+no child-level relation in the published file, and row counts that reconcile at landing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from boernedata.settings import PROJECT_DIR
+
+pytestmark = pytest.mark.slow
+
+# indicators.md, "The published interface": column names (and order) are part of the contract.
+PUBLISHED_COLUMNS = {
+    "institutions": [
+        "institution_id",
+        "name",
+        "institution_type",
+        "sector",
+        "ownership",
+        "district",
+        "normed_places",
+        "valid_from",
+        "valid_to",
+        "is_current",
+    ],
+    "indicator_catalogue": [
+        "indicator_code",
+        "name_da",
+        "name_en",
+        "quality_dimension",
+        "sector",
+        "unit",
+        "higher_is_better",
+        "period_types",
+        "source_extracts",
+        "definition_da",
+    ],
+    "institution_indicators": [
+        "institution_id",
+        "sector",
+        "indicator_code",
+        "quality_dimension",
+        "period_type",
+        "period_id",
+        "period_start",
+        "period_end",
+        "value",
+        "numerator",
+        "denominator",
+        "n",
+        "is_suppressed",
+        "district_value",
+        "municipality_value",
+        "previous_value",
+    ],
+    "institution_observations": [
+        "institution_id",
+        "period_id",
+        "observation_date",
+        "theme",
+        "score",
+        "note",
+    ],
+    "data_year_wheel": ["source_extract", "data_kind", "months_available", "description_da"],
+}
+
+# Plausible ranges per indicator (domain.md): a value outside means a broken formula or extract.
+PLAUSIBLE = {
+    "dt_children_per_adult": (1, 15),
+    "dt_hours_per_day": (3, 11),
+    "dt_m2_per_child": (0.5, 20),
+    "dt_net_cost_per_child": (20_000, 250_000),
+    "sk_net_cost_per_pupil": (20_000, 250_000),
+    "dt_budget_deviation_pct": (-50, 50),
+    "dt_observation_score": (1, 5),
+    "sk_observation_score": (1, 5),
+    "sk_pupils": (1, 1500),
+    "sk_class_size": (5, 30),
+    "sk_unauthorized_15_pupils": (0, 500),
+    "sk_wellbeing_social": (1, 5),
+    "sk_wellbeing_academic": (1, 5),
+    "sk_wellbeing_support": (1, 5),
+    "sk_wellbeing_order": (1, 5),
+    "sk_wellbeing_general": (1, 5),
+    "sk_wellbeing_general_0_3": (1, 3),
+    "sk_exam_avg": (-3, 12),
+    "fr_children_per_adult": (1, 30),
+}
+PERCENT_RANGE = (0, 100)
+CAPACITY_RANGE = (0, 200)  # utilization may exceed 100 % (overbooked units)
+
+CPR_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{6}-?\d{4}(?![0-9A-Za-z])")
+
+
+def catalogue() -> list[dict]:
+    with (PROJECT_DIR / "seeds" / "seed_indicator_catalogue.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def published(pipeline, sql: str, params=None) -> list[tuple]:
+    with duckdb.connect(str(pipeline.published / "boernedata.duckdb"), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_every_dbt_node_passed(tiny_pipeline):
+    run_results = tiny_pipeline.warehouse.parent / ".dbt" / "target" / "run_results.json"
+    results = json.loads(run_results.read_text())
+    statuses = {r["unique_id"]: r["status"] for r in results["results"]}
+    failed = {k: v for k, v in statuses.items() if v not in ("success", "pass")}
+    assert not failed
+    kinds = {k.split(".")[0] for k in statuses}
+    assert {"model", "seed", "snapshot", "test", "unit_test"} <= kinds
+    # Every indicator has a unit-tested formula: there are at least as many unit tests as families.
+    assert sum(k.startswith("unit_test.") for k in statuses) >= 20
+
+
+def test_published_tables_and_columns_are_the_contract(tiny_pipeline):
+    for table, columns in PUBLISHED_COLUMNS.items():
+        got = [r[0] for r in published(tiny_pipeline, f"describe marts.{table}")]
+        assert got == columns, table
+    muni = [r[0] for r in published(tiny_pipeline, "describe marts.municipality_indicators")]
+    assert "scope" in muni and "value" in muni and "indicator_code" in muni and "period_id" in muni
+    for table in [*PUBLISHED_COLUMNS, "municipality_indicators"]:
+        files = list((tiny_pipeline.published / table).glob("*.parquet"))
+        assert files, table
+        n_parquet = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        assert n_parquet == published(tiny_pipeline, f"select count(*) from marts.{table}")[0][0]
+
+
+def test_every_indicator_is_built_with_plausible_values(tiny_pipeline):
+    rows = published(
+        tiny_pipeline,
+        "select indicator_code, count(*), count(value), min(value), max(value), "
+        "min(municipality_value), max(municipality_value) from marts.institution_indicators group by 1",
+    )
+    got = {r[0]: r[1:] for r in rows}
+    missing = [c["indicator_code"] for c in catalogue() if c["indicator_code"] not in got]
+    assert not missing, f"indicators without any row: {missing}"
+    bad = []
+    for code, (_, _n_values, lo, hi, mlo, mhi) in got.items():
+        unit_range = PLAUSIBLE.get(code) or (CAPACITY_RANGE if "capacity" in code else PERCENT_RANGE)
+        for v in (lo, hi, mlo, mhi):
+            if v is not None and not unit_range[0] <= v <= unit_range[1]:
+                bad.append((code, v, unit_range))
+    assert not bad, bad
+    with_value = sum(1 for r in got.values() if r[1] > 0)
+    assert with_value >= 0.9 * len(got), "most indicators should have unsuppressed values on tiny data"
+
+
+def test_suppression_and_benchmark_rules(tiny_pipeline):
+    leaks = published(
+        tiny_pipeline,
+        "select count(*) from marts.institution_indicators where is_suppressed "
+        "and (value is not null or numerator is not null or denominator is not null)",
+    )[0][0]
+    assert leaks == 0
+    wrong_flag = published(
+        tiny_pipeline,
+        "select count(*) from marts.institution_indicators where n is not null and (n < 5) <> is_suppressed",
+    )[0][0]
+    assert wrong_flag == 0
+    suppressed = published(
+        tiny_pipeline, "select count(*) from marts.institution_indicators where is_suppressed"
+    )
+    assert suppressed[0][0] > 0, "tiny data should exercise suppression"
+    # A published benchmark needs at least 3 contributing institutions of the sector.
+    thin = published(
+        tiny_pipeline,
+        """
+        select count(*) from (
+            select sector, indicator_code, period_id,
+                count(*) filter (where numerator is not null or is_suppressed) as contributors,
+                max(municipality_value) as muni
+            from marts.institution_indicators group by all
+        ) where contributors < 3 and muni is not null
+        """,
+    )[0][0]
+    assert thin == 0
+
+
+def test_previous_value_is_the_previous_period(tiny_pipeline):
+    mismatches = published(
+        tiny_pipeline,
+        """
+        select count(*) from marts.institution_indicators cur
+        join marts.institution_indicators prev
+          on prev.institution_id = cur.institution_id and prev.indicator_code = cur.indicator_code
+         and prev.period_type = cur.period_type and prev.period_end = cur.period_start - interval 1 day
+        where cur.previous_value is distinct from (case when prev.is_suppressed then null else prev.value end)
+        """,
+    )[0][0]
+    assert mismatches == 0
+
+
+def test_no_cpr_number_past_landing(tiny_pipeline):
+    raw_hits = sum(
+        bool(CPR_LIKE.search(p.read_text(encoding="latin-1")))
+        for p in tiny_pipeline.raw.rglob("*")
+        if p.suffix in (".csv", ".jsonl")
+    )
+    assert raw_hits > 0, "the raw extracts hold CPR numbers, so this scan can fail"
+    hits = []
+    for parquet in [*tiny_pipeline.landing.rglob("*.parquet"), *tiny_pipeline.published.rglob("*.parquet")]:
+        table = pq.read_table(parquet)
+        for name in table.column_names:
+            if str(table.schema.field(name).type) in ("string", "large_string"):
+                for value in table.column(name).drop_null().unique().to_pylist():
+                    if CPR_LIKE.search(value):
+                        hits.append((str(parquet), name, CPR_LIKE.search(value).group()))
+    for html in tiny_pipeline.reports.rglob("*.html"):
+        if CPR_LIKE.search(html.read_text(encoding="utf-8")):
+            hits.append((str(html), "", CPR_LIKE.search(html.read_text(encoding="utf-8")).group()))
+    assert not hits, hits[:5]
+
+
+def test_child_level_data_only_in_the_internal_warehouse(tiny_pipeline):
+    with duckdb.connect(str(tiny_pipeline.published / "boernedata.duckdb"), read_only=True) as con:
+        columns = con.execute("select distinct column_name from duckdb_columns()").fetchall()
+    assert not {c[0] for c in columns} & {"child_key", "parent_key", "pseudonym", "birth_date"}
+    with duckdb.connect(str(tiny_pipeline.warehouse), read_only=True) as con:
+        marts_child = con.execute(
+            "select table_name, column_name from duckdb_columns() where schema_name = 'marts' "
+            "and column_name in ('child_key', 'parent_key', 'employee_key')"
+        ).fetchall()
+        restricted = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'restricted'"
+        ).fetchone()[0]
+    assert not marts_child
+    assert restricted > 0, "child-level facts live in the restricted schema"
+
+
+def test_landing_reconciles_every_file(tiny_pipeline):
+    ledger = tiny_pipeline.landing / "_ledger" / "deliveries.jsonl"
+    records = [json.loads(line) for line in ledger.read_text(encoding="utf-8").splitlines() if line]
+    files = {p for p in tiny_pipeline.raw.rglob("*") if p.is_file()}
+    assert len(records) == len(files)
+    assert all(r["status"] != "rejected" for r in records), [r for r in records if r["status"] == "rejected"]
+    for r in records:
+        assert r["rows_read"] == r["rows_landed"] + r["rows_quarantined"], r
+    read = sum(r["rows_read"] for r in records)
+    quarantined = sum(r["rows_quarantined"] for r in records)
+    assert quarantined < 0.01 * read, "synthetic data plants quirks at a low rate only"
+
+
+def test_status_and_data_packages(tiny_pipeline):
+    status = tiny_pipeline.run("status")
+    assert status.returncode == 0, status.stderr
+    assert "institution_indicators" in status.stdout
+    index_pages = list(tiny_pipeline.reports.rglob("index.html"))
+    assert index_pages
+    institutions = published(tiny_pipeline, "select count(distinct institution_id) from marts.institutions")
+    institutions = institutions[0][0]
+    packages = [p for p in tiny_pipeline.reports.rglob("*.html") if p.name != "index.html"]
+    assert 0 < len(packages) <= institutions
+
+
+def test_truth_file_is_outside_the_raw_folder(tiny_pipeline):
+    assert tiny_pipeline.truth.exists()
+    assert tiny_pipeline.raw not in tiny_pipeline.truth.parents
+    assert not list(tiny_pipeline.landing.rglob("truth*"))
+
+
+def test_dbt_docs_generate(tiny_pipeline, tmp_path: Path):
+    import subprocess
+    import sys
+
+    dbt = str(Path(sys.executable).parent / "dbt")
+    project = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    paths = ["--target-path", str(tmp_path / "t"), "--log-path", str(tmp_path)]
+    proc = subprocess.run(
+        [dbt, "docs", "generate", "--static", *project, *paths],
+        env=tiny_pipeline.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert (tmp_path / "t" / "static_index.html").stat().st_size > 100_000
