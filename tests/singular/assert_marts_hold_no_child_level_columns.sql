@@ -1,0 +1,11 @@
+-- What: no relation in the published schema (marts) has a person-level key or birth date column.
+-- Why: the marts are what BI tools and data packages read; child-level data belongs in the restricted
+--   schema of the internal warehouse only (architecture.md, "Privacy and security").
+-- Resolve: aggregate the offending model to institution level, or move it to models/marts/restricted/.
+select
+    table_name,
+    column_name
+from information_schema.columns
+where
+    table_schema = 'marts'
+    and column_name in ('child_key', 'parent_key', 'employee_key', 'guardian_key', 'birth_date', 'pseudonym')
