@@ -27,6 +27,7 @@ PROJECT_ITEMS = (
     "tests",
     "models",
     "analyses",
+    "docs",
 )
 
 

@@ -27,4 +27,4 @@ select
 from enrollments
 inner join place_types
     on enrollments.place_type = place_types.place_type
-where enrollments.snapshot_date = (select max(snapshot_date) from enrollments)
+where enrollments.snapshot_date = (select max(latest.snapshot_date) from enrollments as latest)

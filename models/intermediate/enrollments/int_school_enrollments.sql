@@ -9,14 +9,14 @@ enrollments as (
 )
 
 select
-    child_key,
-    birth_date,
-    sex,
-    school_id,
-    grade,
-    class_id,
-    class_type,
-    start_date,
-    end_date
+    enrollments.child_key,
+    enrollments.birth_date,
+    enrollments.sex,
+    enrollments.school_id,
+    enrollments.grade,
+    enrollments.class_id,
+    enrollments.class_type,
+    enrollments.start_date,
+    enrollments.end_date
 from enrollments
-where snapshot_date = (select max(snapshot_date) from enrollments)
+where enrollments.snapshot_date = (select max(latest.snapshot_date) from enrollments as latest)

@@ -38,10 +38,12 @@ valued as (
         indicator_values.numerator,
         indicator_values.denominator,
         indicator_values.n,
-        {{ indicator_value('catalogue.value_kind', 'indicator_values.numerator', 'indicator_values.denominator') }}
-            as unsuppressed_value,
-        {{ indicator_has_value('catalogue.value_kind', 'indicator_values.numerator', 'indicator_values.denominator') }}
-            as has_value,
+        {{ indicator_value(
+            'catalogue.value_kind', 'indicator_values.numerator', 'indicator_values.denominator'
+        ) }} as unsuppressed_value,
+        {{ indicator_has_value(
+            'catalogue.value_kind', 'indicator_values.numerator', 'indicator_values.denominator'
+        ) }} as has_value,
         coalesce(indicator_values.n < {{ var('boernedata:suppression_min_n') }}, false) as is_suppressed
     from indicator_values
     inner join catalogue

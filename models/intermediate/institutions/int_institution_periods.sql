@@ -33,5 +33,5 @@ select
 from versions
 inner join periods
     on
-        periods.period_end >= versions.valid_from
-        and (versions.valid_to is null or periods.period_end <= versions.valid_to)
+        versions.valid_from <= periods.period_end
+        and (versions.valid_to is null or versions.valid_to >= periods.period_end)

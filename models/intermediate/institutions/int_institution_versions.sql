@@ -9,7 +9,7 @@ snapshots as (
 
     select
         institutions.*,
-        types.sector,
+        type_lookup.sector,
         {{ dbt.hash("concat_ws('|', institutions.institution_name, institutions.institution_type,
             institutions.ownership, institutions.district, institutions.postal_code,
             cast(institutions.normed_places as varchar), cast(institutions.play_area_m2 as varchar),
@@ -17,8 +17,8 @@ snapshots as (
             cast(institutions.opened_date as varchar), coalesce(cast(institutions.closed_date as varchar), ''))") }}
             as attribute_hash
     from {{ ref('stg_institutionsregister__institutions') }} as institutions
-    inner join {{ ref('institution_types') }} as types
-        on institutions.institution_type = types.institution_type
+    inner join {{ ref('institution_types') }} as type_lookup
+        on institutions.institution_type = type_lookup.institution_type
 
 ),
 
@@ -110,7 +110,9 @@ select
     parent_institution_id,
     valid_from,
     case
-        when next_version_start is not null then cast({{ dbt.dateadd('day', -1, 'next_version_start') }} as date)
+        when
+            next_version_start is not null
+            then cast({{ dbt.dateadd('day', -1, 'next_version_start') }} as date)
         when last_snapshot_date < latest_snapshot_date
             then cast({{ dbt.dateadd('day', -1, 'latest_snapshot_date') }} as date)
     end as valid_to,

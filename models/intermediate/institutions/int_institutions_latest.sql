@@ -10,18 +10,18 @@ institutions as (
 )
 
 select
-    institution_id,
-    institution_name,
-    institution_type,
-    ownership,
-    district,
-    postal_code,
-    opened_date,
-    closed_date,
-    normed_places,
-    play_area_m2,
-    cost_centre,
-    parent_institution_id,
-    snapshot_date
+    institutions.institution_id,
+    institutions.institution_name,
+    institutions.institution_type,
+    institutions.ownership,
+    institutions.district,
+    institutions.postal_code,
+    institutions.opened_date,
+    institutions.closed_date,
+    institutions.normed_places,
+    institutions.play_area_m2,
+    institutions.cost_centre,
+    institutions.parent_institution_id,
+    institutions.snapshot_date
 from institutions
-where snapshot_date = (select max(snapshot_date) from institutions)
+where institutions.snapshot_date = (select max(latest.snapshot_date) from institutions as latest)

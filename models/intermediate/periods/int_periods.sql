@@ -8,6 +8,14 @@ years as (
 
 ),
 
+halves as (
+
+    select 1 as h
+    union all
+    select 2 as h
+
+),
+
 half_years as (
 
     select
@@ -26,7 +34,7 @@ half_years as (
             else cast(years.n as varchar) || '-H1'
         end as previous_period_id
     from years
-    cross join (select 1 as h union all select 2 as h) as half
+    cross join halves as half
 
 ),
 

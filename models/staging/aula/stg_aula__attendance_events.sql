@@ -13,7 +13,9 @@ renamed as (
         institution_id,
         timestamp as event_at,
         case status when 'kommet' then 'check_in' when 'gaaet' then 'check_out' end as event_type,
-        case changed_by when 'forælder' then 'parent' when 'personale' then 'staff' when 'automatisk' then 'system' end as registered_by,
+        case changed_by
+            when 'forælder' then 'parent' when 'personale' then 'staff' when 'automatisk' then 'system'
+        end as registered_by,
         _source_file as source_file,
         _source_line as source_line,
         _loaded_at as loaded_at

@@ -14,7 +14,9 @@ renamed as (
         institution_id,
         event_time as event_at,
         case event_type when 'IND' then 'check_in' when 'UD' then 'check_out' end as event_type,
-        case registered_by when 'foraelder' then 'parent' when 'personale' then 'staff' when 'system' then 'system' end as registered_by,
+        case registered_by
+            when 'foraelder' then 'parent' when 'personale' then 'staff' when 'system' then 'system'
+        end as registered_by,
         _source_file as source_file,
         _source_line as source_line,
         _loaded_at as loaded_at
