@@ -143,7 +143,7 @@ def test_published_tables_and_columns_are_the_contract(tiny_pipeline):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 5 is open: only the school absence family is built; the other indicator families are not",
+    reason="issue 5 is open: only the school absence and enrollment families are built, not the others",
 )
 def test_every_indicator_is_built_with_plausible_values(tiny_pipeline):
     rows = published(

@@ -4,6 +4,7 @@
 -- stacks them. Add a new family to its sector's list below.
 {%- set school_families = [
     'int_indicator_values__school_absence',
+    'int_indicator_values__school_enrollment',
 ] %}
 {%- set daycare_leisure_families = [
 ] %}
