@@ -21,3 +21,16 @@
 {% macro default__date_from_parts(year, month, day) -%}
     make_date(cast({{ year }} as integer), {{ month }}, {{ day }})
 {%- endmacro %}
+
+{#- ISO day of the week of a date expression: 1 = Monday ... 7 = Sunday. -#}
+{% macro iso_day_of_week(date_expr) -%}
+    {{ return(adapter.dispatch('iso_day_of_week', 'boernedata')(date_expr)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(date_expr) -%}
+    isodow({{ date_expr }})
+{%- endmacro %}
+
+{% macro spark__iso_day_of_week(date_expr) -%}
+    (pmod(dayofweek({{ date_expr }}) + 5, 7) + 1)
+{%- endmacro %}

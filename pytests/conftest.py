@@ -41,9 +41,8 @@ def run_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture(scope="session")
-def tiny_pipeline(tmp_path_factory) -> Pipeline:
-    root = tmp_path_factory.mktemp("pipeline")
+def run_pipeline(root: Path, scale: str, seed: int, *, datapakke: bool) -> Pipeline:
+    """generate -> land -> build (-> datapakke) through the CLI into `root`; fail the test on any step."""
     raw, landing, reports = root / "raw", root / "landing", root / "reports"
     truth = root / "truth.json"
     warehouse = root / "warehouse" / "boernedata.duckdb"
@@ -56,18 +55,20 @@ def tiny_pipeline(tmp_path_factory) -> Pipeline:
     }
     for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH"):
         env.pop(name, None)
+    generate = ["--scale", scale, "--seed", str(seed), "--truth", str(truth), "--no-progress"]
     steps = {
-        "generate": ["generate", "--scale", "tiny", "--seed", "7", "--truth", str(truth), "--no-progress"],
+        "generate": ["generate", *generate],
         "land": ["land", "--no-progress"],
         "build": ["build"],
-        "datapakke": ["datapakke", "--out", str(reports), "--no-pdf"],
     }
+    if datapakke:
+        steps["datapakke"] = ["datapakke", "--out", str(reports), "--no-pdf"]
     outputs = {}
     for step, args in steps.items():
         outputs[step] = proc = run_cli(env, *args)
         if proc.returncode != 0:
             pytest.fail(
-                f"`boernedata {' '.join(args)}` exited {proc.returncode}\n"
+                f"`boernedata {' '.join(args)}` ({scale}) exited {proc.returncode}\n"
                 f"--- stdout (tail)\n{proc.stdout[-6000:]}\n--- stderr (tail)\n{proc.stderr[-6000:]}"
             )
     return Pipeline(
@@ -81,3 +82,14 @@ def tiny_pipeline(tmp_path_factory) -> Pipeline:
         env=env,
         outputs=outputs,
     )
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory) -> Pipeline:
+    return run_pipeline(tmp_path_factory.mktemp("pipeline"), "tiny", 7, datapakke=True)
+
+
+@pytest.fixture(scope="session")
+def small_pipeline(tmp_path_factory) -> Pipeline:
+    """The `small` scale (the issue's bar for plausible values of every indicator); no data packages."""
+    return run_pipeline(tmp_path_factory.mktemp("pipeline_small"), "small", 3, datapakke=False)

@@ -80,14 +80,14 @@ PUBLISHED_COLUMNS = {
 PLAUSIBLE = {
     "dt_children_per_adult": (1, 15),
     "dt_hours_per_day": (3, 11),
-    "dt_m2_per_child": (0.5, 20),
+    "dt_m2_per_child": (0.5, 30),  # a house just opened or half empty has room to spare
     "dt_net_cost_per_child": (20_000, 250_000),
     "sk_net_cost_per_pupil": (20_000, 250_000),
-    "dt_budget_deviation_pct": (-50, 50),
+    "dt_budget_deviation_pct": (-100, 100),  # a year in progress: partial actuals vs full budget
     "dt_observation_score": (1, 5),
     "sk_observation_score": (1, 5),
     "sk_pupils": (1, 1500),
-    "sk_class_size": (5, 30),
+    "sk_class_size": (2, 30),  # tiny schools have tiny classes
     "sk_unauthorized_15_pupils": (0, 500),
     "sk_wellbeing_social": (1, 5),
     "sk_wellbeing_academic": (1, 5),
@@ -141,28 +141,43 @@ def test_published_tables_and_columns_are_the_contract(tiny_pipeline):
         assert n_parquet == published(tiny_pipeline, f"select count(*) from marts.{table}")[0][0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 5 is open: only the school absence and enrollment families are built, not the others",
-)
-def test_every_indicator_is_built_with_plausible_values(tiny_pipeline):
+def assert_every_indicator_is_plausible(pipeline, *, min_share_with_value: float) -> None:
     rows = published(
-        tiny_pipeline,
+        pipeline,
         "select indicator_code, count(*), count(value), min(value), max(value), "
         "min(municipality_value), max(municipality_value) from marts.institution_indicators group by 1",
     )
     got = {r[0]: r[1:] for r in rows}
     missing = [c["indicator_code"] for c in catalogue() if c["indicator_code"] not in got]
     assert not missing, f"indicators without any row: {missing}"
+    counts = {c["indicator_code"] for c in catalogue() if c["value_kind"] == "count"}
     bad = []
     for code, (_, _n_values, lo, hi, mlo, mhi) in got.items():
         unit_range = PLAUSIBLE.get(code) or (CAPACITY_RANGE if "capacity" in code else PERCENT_RANGE)
-        for v in (lo, hi, mlo, mhi):
+        # counts (pupils) add up over schools: the municipality value of a count is no school's size
+        values = (lo, hi) if code in counts else (lo, hi, mlo, mhi)
+        for v in values:
             if v is not None and not unit_range[0] <= v <= unit_range[1]:
                 bad.append((code, v, unit_range))
     assert not bad, bad
-    with_value = sum(1 for r in got.values() if r[1] > 0)
-    assert with_value >= 0.9 * len(got), "most indicators should have unsuppressed values on tiny data"
+    with_value = [code for code, r in got.items() if r[1] > 0]
+    assert len(with_value) >= min_share_with_value * len(got), sorted(set(got) - set(with_value))
+
+
+def test_every_indicator_is_built_with_plausible_values(tiny_pipeline):
+    # tiny institutions are small: a few indicators may be suppressed (n < 5) everywhere
+    assert_every_indicator_is_plausible(tiny_pipeline, min_share_with_value=0.9)
+
+
+def test_every_indicator_is_plausible_at_small_scale(small_pipeline):
+    """The issue's bar: every catalogue code has unsuppressed, plausible values at `small` scale."""
+    assert_every_indicator_is_plausible(small_pipeline, min_share_with_value=1.0)
+    # Per-sector realism at a real municipality's size (domain.md): schools of hundreds of pupils.
+    (class_size,) = published(
+        small_pipeline,
+        "select median(value) from marts.institution_indicators where indicator_code = 'sk_class_size'",
+    )[0]
+    assert 15 <= class_size <= 28
 
 
 def test_suppression_and_benchmark_rules(tiny_pipeline):

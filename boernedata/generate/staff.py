@@ -50,7 +50,9 @@ class Roster:
             t, sector = inst.type[i], inst.sector[i]
             peak = float(need[i].max()) if need.shape[1] else 1.0
             if t == "dagpleje":
-                members = [("Dagplejer", rng.random() < 0.1, 48.0, "drift")]
+                # a dagpleje unit is several childminders in their own homes, ~4 children under 3 each
+                minders = max(1, int(np.ceil(peak / (48.0 / 37.0))))
+                members = [("Dagplejer", rng.random() < 0.1, 48.0, "drift") for _ in range(minders)]
             else:
                 size = int(np.ceil(peak * 1.25)) + 3
                 members = [("Leder", True, 37.0, "drift")]

@@ -5,8 +5,23 @@
 {%- set school_families = [
     'int_indicator_values__school_absence',
     'int_indicator_values__school_enrollment',
+    'int_indicator_values__school_absence_rules',
+    'int_indicator_values__school_wellbeing',
+    'int_indicator_values__school_national_tests',
+    'int_indicator_values__school_exams',
+    'int_indicator_values__school_health',
+    'int_indicator_values__school_cost',
 ] %}
 {%- set daycare_leisure_families = [
+    'int_indicator_values__daycare_attendance',
+    'int_indicator_values__daycare_capacity',
+    'int_indicator_values__daycare_cost',
+    'int_indicator_values__staff',
+    'int_indicator_values__staffing_ratio',
+    'int_indicator_values__observations',
+    'int_indicator_values__portal_reach',
+    'int_indicator_values__dialoghjul',
+    'int_indicator_values__language_assessments',
 ] %}
 {%- set families = school_families + daycare_leisure_families %}
 
@@ -19,7 +34,8 @@
         cast(null as varchar) as period_id,
         cast(null as double) as numerator,
         cast(null as double) as denominator,
-        cast(null as bigint) as n
+        cast(null as bigint) as n,
+        cast(null as varchar) as family_model
     where false
 {% endif %}
 {% for family in families %}
@@ -30,7 +46,8 @@
         cast(period_id as varchar) as period_id,
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
-        cast(n as bigint) as n
+        cast(n as bigint) as n,
+        '{{ family }}' as family_model
     from {{ ref(family) }}
     {% if not loop.last %}union all{% endif %}
 {% endfor %}

@@ -1,60 +1,68 @@
 -- sk_absence_pct and its three types per school for school years and half-years: absent days over
--- school days enrolled, summed over pupils (= the days-weighted mean of pupil absence %).
+-- school days enrolled, summed over pupils (= the days-weighted mean of pupil absence %). The three
+-- types share the denominator, so they add up to sk_absence_pct.
 with
 
-pupil_days as (
+pupil_periods as (
 
-    select * from {{ ref('fct_pupil_school_days') }}
-
-),
-
-periods as (
-
-    select * from {{ ref('int_periods') }}
+    select * from {{ ref('fct_pupil_school_period_absence') }}
     where period_type in ('school_year', 'half_year')
 
 ),
 
-absence_types as (
+per_school as (
 
     select
-        'sk_absence_pct' as indicator_code,
-        cast(null as varchar) as absence_type
-    union all
-    select
-        'sk_absence_sick_pct' as indicator_code,
-        'S' as absence_type
-    union all
-    select
-        'sk_absence_authorized_pct' as indicator_code,
-        'L' as absence_type
-    union all
-    select
-        'sk_absence_unauthorized_pct' as indicator_code,
-        'U' as absence_type
+        school_id,
+        period_type,
+        period_id,
+        sum(absent_days) as absent_days,
+        sum(sick_days) as sick_days,
+        sum(authorized_days) as authorized_days,
+        sum(unauthorized_days) as unauthorized_days,
+        sum(school_days) as school_days,
+        count(distinct child_key) as pupils
+    from pupil_periods
+    group by school_id, period_type, period_id
 
 )
 
 select
-    pupil_days.school_id as institution_id,
-    absence_types.indicator_code,
-    periods.period_type,
-    periods.period_id,
-    sum(
-        case
-            when
-                pupil_days.absence_type is not null
-                and (
-                    absence_types.absence_type is null or pupil_days.absence_type = absence_types.absence_type
-                )
-                then 1
-            else 0
-        end
-    ) as numerator,
-    count(*) as denominator,
-    count(distinct pupil_days.child_key) as n
-from pupil_days
-inner join periods
-    on pupil_days.school_date between periods.period_start and periods.period_end
-cross join absence_types
-group by pupil_days.school_id, absence_types.indicator_code, periods.period_type, periods.period_id
+    school_id as institution_id,
+    'sk_absence_pct' as indicator_code,
+    period_type,
+    period_id,
+    absent_days as numerator,
+    school_days as denominator,
+    pupils as n
+from per_school
+union all
+select
+    school_id as institution_id,
+    'sk_absence_sick_pct' as indicator_code,
+    period_type,
+    period_id,
+    sick_days as numerator,
+    school_days as denominator,
+    pupils as n
+from per_school
+union all
+select
+    school_id as institution_id,
+    'sk_absence_authorized_pct' as indicator_code,
+    period_type,
+    period_id,
+    authorized_days as numerator,
+    school_days as denominator,
+    pupils as n
+from per_school
+union all
+select
+    school_id as institution_id,
+    'sk_absence_unauthorized_pct' as indicator_code,
+    period_type,
+    period_id,
+    unauthorized_days as numerator,
+    school_days as denominator,
+    pupils as n
+from per_school

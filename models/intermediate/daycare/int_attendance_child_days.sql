@@ -1,0 +1,137 @@
+-- One row per child, institution and local calendar date with at least one check-in, from both
+-- attendance streams: KBH Barn's fremmoede and Aula's Komme/gå (an institution delivers through one of
+-- them). Both event times are already local Danish time: KBH Barn delivers them so, and landing converts
+-- Aula's ISO 8601 offsets to Europe/Copenhagen. The events are aggregated here, before they meet the
+-- expected days, because fremmoede is the largest source by far (tens of millions of rows at Copenhagen's
+-- scale); one hash aggregation, no window over the events of a day:
+-- - first_check_in is the earliest check-in, so a double tap adds nothing;
+-- - the last non-system check-out after the first check-in is the latest non-system check-out when that
+--   one lies after the first check-in (if the latest does not, none does), so a check-out before the
+--   day's first check-in is ignored and a system check-out (the day closed automatically) never counts;
+-- - attended_hours is the time between the two, in hours (NULL without such a check-out).
+-- Days with check-outs only are not attended days and are left out. Whether a day counts at all (open,
+-- enrolled, not a registered holiday) is decided by fct_child_attendance_days.
+with
+
+repeated_event_ids as (
+
+    -- Landing keeps one file per month, and event_id is unique within a file; an id delivered twice is
+    -- a late correction re-delivered in another file. Finding those ids is one pass over the ids only.
+    select event_id
+    from {{ ref('stg_kbhbarn__attendance_events') }}
+    group by event_id
+    having count(*) > 1
+
+),
+
+superseded_deliveries as (
+
+    -- of a repeated event, every row but the latest landed one
+    select
+        event_id,
+        source_file,
+        source_line
+    from (
+        select
+            events.event_id,
+            events.source_file,
+            events.source_line,
+            row_number() over (
+                partition by events.event_id
+                order by events.loaded_at desc, events.source_file desc, events.source_line desc
+            ) as delivery_rank
+        from {{ ref('stg_kbhbarn__attendance_events') }} as events
+        inner join repeated_event_ids
+            on events.event_id = repeated_event_ids.event_id
+    ) as ranked
+    where delivery_rank > 1
+
+),
+
+kbhbarn_events as (
+
+    select
+        events.child_key,
+        events.institution_id,
+        events.event_at,
+        events.event_type,
+        events.registered_by
+    from {{ ref('stg_kbhbarn__attendance_events') }} as events
+    left join superseded_deliveries
+        on
+            events.event_id = superseded_deliveries.event_id
+            and events.source_file = superseded_deliveries.source_file
+            and events.source_line = superseded_deliveries.source_line
+    where superseded_deliveries.event_id is null
+
+),
+
+aula_events as (
+
+    -- Aula has no event id; a row repeated exactly changes neither a minimum nor a maximum.
+    select
+        child_key,
+        institution_id,
+        event_at,
+        event_type,
+        registered_by
+    from {{ ref('stg_aula__attendance_events') }}
+
+),
+
+events as (
+
+    select
+        child_key,
+        institution_id,
+        cast(event_at as timestamp) as event_at,
+        event_type,
+        registered_by
+    from kbhbarn_events
+    union all
+    select
+        child_key,
+        institution_id,
+        cast(event_at as timestamp) as event_at,
+        event_type,
+        registered_by
+    from aula_events
+
+),
+
+child_days as (
+
+    select
+        child_key,
+        institution_id,
+        cast(event_at as date) as attendance_date,
+        min(case when event_type = 'check_in' then event_at end) as first_check_in,
+        max(case when event_type = 'check_out' and registered_by != 'system' then event_at end)
+            as last_manual_check_out
+    from events
+    group by child_key, institution_id, cast(event_at as date)
+
+),
+
+checked_in_days as (
+
+    select
+        child_key,
+        institution_id,
+        attendance_date,
+        first_check_in,
+        case when last_manual_check_out > first_check_in then last_manual_check_out end as last_check_out
+    from child_days
+    where first_check_in is not null
+
+)
+
+select
+    child_key,
+    institution_id,
+    attendance_date,
+    first_check_in,
+    last_check_out,
+    {{ dbt.datediff('first_check_in', 'last_check_out', 'second') -}}
+    / 3600.0 as attended_hours
+from checked_in_days

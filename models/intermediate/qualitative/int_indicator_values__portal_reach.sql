@@ -1,0 +1,122 @@
+-- dt_portal_reach_pct, fr_portal_reach_pct and sk_portal_reach_pct per institution and half-year: the
+-- share of (child, month) pairs, over the children enrolled at the institution at least one calendar day
+-- in the month, where at least one guardian had logins >= boernedata:portal_min_logins that month on a
+-- usage row for that child and institution. Daycare and leisure children come from KBH Barn, pupils from
+-- the school administration; the sector of the register version valid on the period's last day picks the
+-- code. Only months Aula has delivered usage for count: a month not yet delivered would otherwise count
+-- every enrolled child as unreached (and open enrollments would run on to the last reporting year).
+with
+
+daycare_leisure_enrollments as (
+
+    select * from {{ ref('int_daycare_leisure_enrollments') }}
+
+),
+
+school_enrollments as (
+
+    select * from {{ ref('int_school_enrollments') }}
+
+),
+
+usage as (
+
+    select * from {{ ref('stg_aula__portal_usage') }}
+
+),
+
+institution_periods as (
+
+    select * from {{ ref('int_institution_periods') }}
+    where period_type = 'half_year'
+
+),
+
+enrollments as (
+
+    select
+        institution_id,
+        child_key,
+        start_date,
+        end_date
+    from daycare_leisure_enrollments
+    union all
+    select
+        school_id as institution_id,
+        child_key,
+        start_date,
+        end_date
+    from school_enrollments
+
+),
+
+delivered_months as (
+
+    select distinct month_start from usage
+
+),
+
+-- One row per institution, child and month with at least one enrolled calendar day in the month
+-- (several enrollment rows of one child at one institution count once).
+child_months as (
+
+    select distinct
+        enrollments.institution_id,
+        enrollments.child_key,
+        delivered_months.month_start
+    from enrollments
+    inner join delivered_months
+        on
+            enrollments.start_date < {{ dbt.dateadd('month', 1, 'delivered_months.month_start') }}
+            and (enrollments.end_date is null or enrollments.end_date >= delivered_months.month_start)
+
+),
+
+-- A child is reached in a month when any guardian logged in on a row for that child and institution.
+reached_months as (
+
+    select distinct
+        institution_id,
+        child_key,
+        month_start
+    from usage
+    where logins >= {{ var('boernedata:portal_min_logins') }}
+
+),
+
+per_institution as (
+
+    select
+        child_months.institution_id,
+        {{ half_year_of('child_months.month_start') }} as period_id,
+        count(reached_months.child_key) as reached_child_months,
+        count(*) as child_months,
+        count(distinct child_months.child_key) as children
+    from child_months
+    left join reached_months
+        on
+            child_months.institution_id = reached_months.institution_id
+            and child_months.child_key = reached_months.child_key
+            and child_months.month_start = reached_months.month_start
+    group by child_months.institution_id, {{ half_year_of('child_months.month_start') }}
+
+)
+
+select
+    per_institution.institution_id,
+    case institution_periods.sector
+        when 'dagtilbud' then 'dt_portal_reach_pct'
+        when 'fritid' then 'fr_portal_reach_pct'
+        when 'skole' then 'sk_portal_reach_pct'
+    end as indicator_code,
+    institution_periods.period_type,
+    per_institution.period_id,
+    per_institution.reached_child_months as numerator,
+    per_institution.child_months as denominator,
+    per_institution.children as n
+from per_institution
+inner join institution_periods
+    on
+        per_institution.institution_id = institution_periods.institution_id
+        and per_institution.period_id = institution_periods.period_id
+where institution_periods.sector in ('dagtilbud', 'fritid', 'skole')

@@ -1,0 +1,27 @@
+-- One row per institution and month with staff rows in the HR snapshot: the monthly sums the staff
+-- indicators average or add up. A period's staff FTE is the mean of these monthly sums over the months
+-- of the period that have a row here (indicators.md, Shared definitions: "Staff FTE"), so a month
+-- without staff rows is never averaged in as zero.
+with
+
+employee_months as (
+
+    select * from {{ ref('int_staff_employee_months') }}
+
+)
+
+select
+    institution_id,
+    month_start,
+    sector,
+    count(*) as staff_rows,
+    sum(case when is_pedagogical then ratio_fte else 0 end) as pedagogical_fte,
+    sum(case when is_pedagogical and is_trained_pedagogue then ratio_fte else 0 end)
+        as trained_pedagogical_fte,
+    sum(case when is_teacher then ratio_fte else 0 end) as teacher_fte,
+    sum(case when is_teacher and is_trained_pedagogue then ratio_fte else 0 end) as trained_teacher_fte,
+    -- sickness counts over all staff rows (leave and state-pool rows included; leave rows plan 0 days)
+    sum(sick_days) as sick_days,
+    sum(planned_days) as planned_days
+from employee_months
+group by institution_id, month_start, sector
