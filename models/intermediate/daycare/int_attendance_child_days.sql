@@ -13,13 +13,43 @@
 -- enrolled, not a registered holiday) is decided by fct_child_attendance_days.
 with
 
+delivered_files as (
+
+    select
+        source_file,
+        min(event_id) as first_event_id,
+        max(event_id) as last_event_id
+    from {{ ref('stg_kbhbarn__attendance_events') }}
+    group by source_file
+
+),
+
+overlapping_event_ids as (
+
+    -- event_id is unique within a delivered file (landing checks it), so an id can only repeat where the
+    -- id ranges of two files overlap: a late correction re-delivered in another month's file. Event ids
+    -- grow with time, so normally no two files overlap, the span is empty (null) and no event is checked.
+    select
+        min(greatest(delivered_files.first_event_id, other_files.first_event_id)) as first_event_id,
+        max(least(delivered_files.last_event_id, other_files.last_event_id)) as last_event_id
+    from delivered_files
+    inner join delivered_files as other_files
+        on
+            delivered_files.source_file < other_files.source_file
+            and delivered_files.first_event_id <= other_files.last_event_id
+            and delivered_files.last_event_id >= other_files.first_event_id
+
+),
+
 repeated_event_ids as (
 
-    -- Landing keeps one file per month, and event_id is unique within a file; an id delivered twice is
-    -- a late correction re-delivered in another file. Finding those ids is one pass over the ids only.
-    select event_id
-    from {{ ref('stg_kbhbarn__attendance_events') }}
-    group by event_id
+    select events.event_id
+    from {{ ref('stg_kbhbarn__attendance_events') }} as events
+    inner join overlapping_event_ids
+        on
+            events.event_id >= overlapping_event_ids.first_event_id
+            and events.event_id <= overlapping_event_ids.last_event_id
+    group by events.event_id
     having count(*) > 1
 
 ),

@@ -7,8 +7,8 @@
 -- Expected days are limited to the months an institution's attendance data covers (its first to its
 -- last month with a check-in): an enrollment older than the first delivered month, or an institution
 -- that moved to Komme/gå later, would otherwise count days nobody could check in on as absence.
--- Every join is on equality keys but the spell x open-day one, so the ~50 M rows at Copenhagen's scale
--- meet hash joins only.
+-- The ~50 M day rows at Copenhagen's scale meet equality (hash) joins only; the range joins are on the
+-- small tables (spells x open days, holiday ranges x day offsets).
 with
 
 enrollments as (
@@ -72,11 +72,12 @@ child_days as (
 
 attendance_months as (
 
+    -- read from the model, not the child_days import: a CTE used twice is materialized (~39 M rows)
     select
         institution_id,
         cast({{ dbt.date_trunc('month', 'min(attendance_date)') }} as date) as first_date,
         cast({{ dbt.last_day('max(attendance_date)', 'month') }} as date) as last_date
-    from child_days
+    from {{ ref('int_attendance_child_days') }}
     group by institution_id
 
 ),
