@@ -7,15 +7,15 @@ run: the check-in extract has tens of millions of rows but only tens of thousand
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import re
 import threading
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-CPR_SHAPE = re.compile(r"^(\d{6})-?(\d{4})$")
+CPR_SHAPE = re.compile(r"^(\d{6})-?(\d{4})$", re.ASCII)  # ASCII digits only
 MASK = "XXXXXX-XXXX"
 
 
@@ -46,26 +46,46 @@ def parse_cpr(value: str) -> tuple[str, dt.date, str] | None:
 
 
 class Pseudonymizer:
-    """HMAC-SHA256(key, normalized CPR) with a per-run cache keyed by the raw spelling."""
+    """HMAC-SHA256(key, normalized CPR), cached for the run by normalized number.
+
+    Validation, birth date and sex are vectorized over the distinct spellings of a batch (Arrow compute);
+    only numbers never seen before in the run go through Python, for the HMAC.
+    """
 
     def __init__(self, key: bytes) -> None:
         if not key:
             raise ValueError("an empty pseudonym key is not allowed")
         self._key = key
-        self._cache: dict[str, tuple[str, dt.date, str] | None] = {}
-        self._arrays: tuple[pa.Array, ...] | None = None
+        # The run's known numbers and their pseudonyms as two aligned Arrow arrays: a batch is looked up
+        # with one hash join in C (index_in); only numbers never seen before reach Python, for the HMAC.
+        self._known = (pa.array([], pa.string()), pa.array([], pa.string()))
         self._lock = threading.Lock()
 
     def pseudonym(self, normalized: str) -> str:
-        return hmac.new(self._key, normalized.encode("ascii"), hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, normalized.encode("ascii"), "sha256").hex()  # OpenSSL one-shot
+
+    def _pseudonym_array(self, digits: pa.Array) -> pa.Array:
+        """Pseudonyms for an array of normalized numbers (null stays null)."""
+        known_digits, known_pseudo = self._known
+        pos = pc.index_in(digits, value_set=known_digits)
+        if pc.sum(pc.and_(pc.is_null(pos), pc.is_valid(digits))).as_py() or 0:
+            with self._lock:
+                known_digits, known_pseudo = self._known
+                pos = pc.index_in(digits, value_set=known_digits)
+                new = pc.unique(digits.filter(pc.and_(pc.is_null(pos), pc.is_valid(digits)))).to_pylist()
+                if new:
+                    known_digits = pa.concat_arrays([known_digits, pa.array(new, pa.string())])
+                    fresh = pa.array([self.pseudonym(d) for d in new], pa.string())
+                    known_pseudo = pa.concat_arrays([known_pseudo, fresh])
+                    self._known = (known_digits, known_pseudo)
+                    pos = pc.index_in(digits, value_set=known_digits)
+        return pc.take(known_pseudo, pos)
 
     def _lookup(self, raw: str) -> tuple[str, dt.date, str] | None:
-        hit = self._cache.get(raw, ...)
-        if hit is ...:
-            parsed = parse_cpr(raw)
-            hit = None if parsed is None else (self.pseudonym(parsed[0]), parsed[1], parsed[2])
-            self._cache[raw] = hit
-        return hit
+        parsed = parse_cpr(raw)
+        if parsed is None:
+            return None
+        return self._pseudonym_array(pa.array([parsed[0]], pa.string()))[0].as_py(), parsed[1], parsed[2]
 
     def apply(self, values: pa.Array) -> tuple[pa.Array, ...]:
         """(pseudonym, birth_date, sex, invalid, missing) for a string array.
@@ -82,24 +102,13 @@ class Pseudonymizer:
             enc = enc.combine_chunks()
         if enc.indices.type != pa.int32():
             enc = enc.cast(pa.dictionary(pa.int32(), pa.string()))
-        words = enc.dictionary
-        empty = pc.equal(pc.utf8_trim_whitespace(words), "")
-        # Distinct spellings of this batch -> positions in the run's table of known spellings; only
-        # spellings never seen before go through Python (HMAC, date check).
-        with self._lock:
-            known = self._known_arrays()
-            pos = pc.index_in(words, value_set=known[0]) if len(known[0]) else None
-            if pos is None or pos.null_count:
-                new = words if pos is None else words.filter(pc.is_null(pos))
-                for raw in new.to_pylist():
-                    self._lookup(raw)
-                known = self._known_arrays()
-                pos = pc.index_in(words, value_set=known[0])
-        _, pseudo, birth, sex, bad = (pc.take(a, pos) for a in known)
-        pseudo = pc.if_else(empty, pa.scalar(None, pa.string()), pseudo)
+        digits, birth, sex = parse_cpr_array(enc.dictionary)
+        empty = pc.equal(pc.utf8_trim_whitespace(enc.dictionary), "")
+        bad = pc.and_not(pc.is_null(birth), empty)
+        pseudo = self._pseudonym_array(digits)
         idx = enc.indices
         missing = pc.fill_null(pc.take(empty, idx), True)
-        invalid = pc.fill_null(pc.take(pc.and_not(bad, empty), idx), False)
+        invalid = pc.fill_null(pc.take(bad, idx), False)
         return (
             dictionary_array(idx, pseudo),
             pc.take(birth, idx),
@@ -108,21 +117,38 @@ class Pseudonymizer:
             missing,
         )
 
-    def _known_arrays(self) -> tuple[pa.Array, ...]:
-        if self._arrays is None or len(self._arrays[0]) != len(self._cache):
-            items = list(self._cache.items())
-            raws = [k for k, _ in items]
-            hits = [h for _, h in items]
-            self._arrays = (
-                pa.array(raws, pa.string()),
-                pa.array([h[0] if h else None for h in hits], pa.string()),
-                pa.array([h[1] if h else None for h in hits], pa.date32()),
-                pa.array([h[2] if h else None for h in hits], pa.string()),
-                pa.array([h is None for h in hits], pa.bool_()),
-            )
-        return self._arrays
-
     def text(self, value: str) -> str:
         """A CPR value for a quarantine record: its pseudonym, or masked when it does not parse."""
         hit = self._lookup(value) if value else None
         return f"pseudonym:{hit[0]}" if hit else (MASK if value else "")
+
+
+def parse_cpr_array(words: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """parse_cpr over an Arrow string array: (normalized digits, birth date, sex), null where invalid."""
+    trimmed = pc.utf8_trim_whitespace(words)
+    shaped = pc.match_substring_regex(trimmed, CPR_SHAPE.pattern)  # RE2's \d is ASCII only
+    digits = pc.replace_substring_regex(trimmed, "-", "")
+    n = len(words)
+    filled = pc.if_else(pc.fill_null(shaped, False), digits, "0000000000")
+    d = np.frombuffer(
+        np.asarray(filled.to_numpy(zero_copy_only=False), dtype="S10").tobytes(), dtype=np.uint8
+    ).reshape(n, 10).astype(np.int64) - ord("0")
+    dd, mm, yy, d7 = d[:, 0] * 10 + d[:, 1], d[:, 2] * 10 + d[:, 3], d[:, 4] * 10 + d[:, 5], d[:, 6]
+    # century(): 0-3 -> 1900; 4 and 9 -> 2000 up to yy 36 else 1900; 5-8 -> 2000 up to yy 57 else 1800
+    cent = np.where(
+        d7 <= 3,
+        1900,
+        np.where(np.isin(d7, (4, 9)), np.where(yy <= 36, 2000, 1900), np.where(yy <= 57, 2000, 1800)),
+    )
+    year = cent + yy
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(mm, 0, 12)]
+    month_days = month_days + ((mm == 2) & leap)
+    valid = np.asarray(pc.fill_null(shaped, False)) & (mm >= 1) & (mm <= 12) & (dd >= 1) & (dd <= month_days)
+    months = (year - 1970) * 12 + np.clip(mm, 1, 12) - 1
+    days = months.astype("datetime64[M]").astype("datetime64[D]") + (np.clip(dd, 1, 31) - 1)
+    mask = pa.array(~valid)
+    birth = pa.array(days.astype("datetime64[D]"), pa.date32(), mask=~valid)
+    sex = pc.if_else(pa.array(d[:, 9] % 2 == 1), "M", "K")
+    none = pa.scalar(None, pa.string())
+    return pc.if_else(mask, none, digits), birth, pc.if_else(mask, none, sex)

@@ -58,7 +58,8 @@ classified as (
         coalesce(positions.is_leader, false) as is_leader,
         coalesce(
             case
-                when coalesce(versions.sector, latest_sectors.sector) = 'skole' then positions.is_pedagogical_school
+                when coalesce(versions.sector, latest_sectors.sector) = 'skole'
+                    then positions.is_pedagogical_school
                 else positions.is_pedagogical_daycare_leisure
             end,
             false
