@@ -82,53 +82,11 @@ attendance_months as (
 
 ),
 
-ordered_enrollments as (
-
-    -- Rows of one child at one institution may overlap (a change of group or place delivered as two
-    -- rows sharing days): merge them into spells so that each (child, institution, day) occurs once.
-    select
-        child_key,
-        institution_id,
-        start_date,
-        end_date,
-        -- the latest end seen so far among earlier rows; an open end (null) reaches every later row
-        max(coalesce(end_date, cast('9999-12-31' as date))) over (
-            partition by child_key, institution_id
-            order by start_date, end_date
-            rows between unbounded preceding and 1 preceding
-        ) as previous_max_end_date
-    from enrollments
-
-),
-
-numbered_enrollments as (
-
-    select
-        child_key,
-        institution_id,
-        start_date,
-        end_date,
-        sum(
-            case when previous_max_end_date is null or start_date > previous_max_end_date then 1 else 0 end
-        ) over (
-            partition by child_key, institution_id
-            order by start_date, end_date
-            rows between unbounded preceding and current row
-        ) as spell_no
-    from ordered_enrollments
-
-),
-
 spells as (
 
-    select
-        child_key,
-        institution_id,
-        min(start_date) as start_date,
-        -- null (still enrolled) when any merged row is open-ended
-        case when count(end_date) = count(*) then max(end_date) end as end_date
-    from numbered_enrollments
-    group by child_key, institution_id, spell_no
+    -- Rows of one child at one institution may overlap (a change of group or place delivered as two
+    -- rows sharing days): merged into spells so that each (child, institution, day) occurs once.
+    {{ merged_spells('enrollments', ['child_key', 'institution_id']) }}
 
 ),
 
