@@ -2,7 +2,7 @@
 -- pupil was enrolled at the school in the period and the absent days among them by type. The grain of
 -- every absence indicator and of the pupil count behind sk_net_cost_per_pupil: a pupil who changes
 -- school counts at each school for its own days (indicators.md). School days are counted per enrollment
--- spell from the running calendar count, so no pupil x day rows are materialized.
+-- spell from the running calendar count (macro school_days_enrolled), so no pupil x day rows are made.
 with
 
 spells as (
@@ -30,38 +30,11 @@ periods as (
 
 ),
 
-spell_periods as (
-
-    select
-        spells.child_key,
-        spells.school_id,
-        periods.period_type,
-        periods.period_id,
-        greatest(spells.start_date, periods.period_start) as first_date,
-        least(coalesce(spells.end_date, periods.period_end), periods.period_end) as last_date
-    from spells
-    inner join periods
-        on
-            spells.start_date <= periods.period_end
-            and (spells.end_date is null or spells.end_date >= periods.period_start)
-
-),
-
 enrolled_days as (
 
-    select
-        spell_periods.child_key,
-        spell_periods.school_id,
-        spell_periods.period_type,
-        spell_periods.period_id,
-        sum(last_day.school_days_through - first_day.school_days_before) as school_days
-    from spell_periods
-    inner join calendar_days as first_day
-        on spell_periods.first_date = first_day.calendar_date
-    inner join calendar_days as last_day
-        on spell_periods.last_date = last_day.calendar_date
-    group by
-        spell_periods.child_key, spell_periods.school_id, spell_periods.period_type, spell_periods.period_id
+    {{ school_days_enrolled(
+        'spells', 'calendar_days', 'periods', ['period_type', 'period_id'], 'period_start', 'period_end'
+    ) }}
 
 ),
 

@@ -26,41 +26,11 @@ quarters as (
 
 ),
 
-spell_quarters as (
-
-    select
-        spells.child_key,
-        spells.school_id,
-        quarters.school_year,
-        quarters.quarter_id,
-        greatest(spells.start_date, quarters.quarter_start) as first_date,
-        least(coalesce(spells.end_date, quarters.quarter_end), quarters.quarter_end) as last_date
-    from spells
-    inner join quarters
-        on
-            spells.start_date <= quarters.quarter_end
-            and (spells.end_date is null or spells.end_date >= quarters.quarter_start)
-
-),
-
 enrolled_days as (
 
-    select
-        spell_quarters.child_key,
-        spell_quarters.school_id,
-        spell_quarters.school_year,
-        spell_quarters.quarter_id,
-        sum(last_day.school_days_through - first_day.school_days_before) as school_days
-    from spell_quarters
-    inner join calendar_days as first_day
-        on spell_quarters.first_date = first_day.calendar_date
-    inner join calendar_days as last_day
-        on spell_quarters.last_date = last_day.calendar_date
-    group by
-        spell_quarters.child_key,
-        spell_quarters.school_id,
-        spell_quarters.school_year,
-        spell_quarters.quarter_id
+    {{ school_days_enrolled(
+        'spells', 'calendar_days', 'quarters', ['school_year', 'quarter_id'], 'quarter_start', 'quarter_end'
+    ) }}
 
 ),
 
