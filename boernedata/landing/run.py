@@ -45,7 +45,10 @@ from boernedata.landing.suites import SuiteRunner, sample_rows
 QUARANTINE_DIR = "_quarantine"
 REPORTS_DIR = "_reports"
 LOCK_FILE = ".land.lock"
-WORKERS = 2  # files landed at the same time
+# Files landed at the same time: one more than the cores (a thread waiting on its file's GE result or on
+# I/O leaves a core free; measured at copenhagen on 2 cores: 2 -> 68.6 s, 3 -> 62.2 s, 4 -> 61.6 s),
+# capped because every file in flight holds a batch in memory.
+WORKERS = min(8, (os.cpu_count() or 2) + 1)
 
 QUARANTINE_SCHEMA = pa.schema(
     [
