@@ -34,3 +34,13 @@
 {% macro spark__iso_day_of_week(date_expr) -%}
     (pmod(dayofweek({{ date_expr }}) + 5, 7) + 1)
 {%- endmacro %}
+
+{#- Completed months of age on a day: a child born 15 March is 11 months old on 14 March next year and
+    12 on 15 March (born 31 Jan: 1 month on 28/29 Feb is not yet complete). Works on Spark too. -#}
+{% macro age_in_completed_months(birth_date, on_date) -%}
+    (
+        (extract(year from {{ on_date }}) - extract(year from {{ birth_date }})) * 12
+        + extract(month from {{ on_date }}) - extract(month from {{ birth_date }})
+        - case when extract(day from {{ on_date }}) < extract(day from {{ birth_date }}) then 1 else 0 end
+    )
+{%- endmacro %}

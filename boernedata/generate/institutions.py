@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from boernedata.contracts import SECTOR_OF_TYPE
+from boernedata.generate.population import birth_year
 from boernedata.generate.timeline import Calendar, day
 
 DISTRICT_NAMES = (
@@ -313,7 +314,7 @@ def write_buildings(w, inst: Institutions, cal: Calendar, rng: np.random.Generat
 
 def write_forecast(w, pop, names: list[str], cal: Calendar) -> None:
     """Each January the municipality forecasts children by district and age for ten years ahead."""
-    by = pop.birth.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
+    by = birth_year(pop)
     n_d = len(names)
     for made in range(cal.first.year, cal.last.year + 1):
         rows_d, rows_y, rows_a, rows_n = [], [], [], []

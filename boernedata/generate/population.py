@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from boernedata.generate.timeline import EPOCH, Calendar, day
+from boernedata.generate.timeline import EPOCH, Calendar, calendar_year, day
 
 MOD11_WEIGHTS = np.array([4, 3, 2, 7, 6, 5, 4, 3, 2, 1])
 MOD11_FAIL_SHARE = 0.04  # numbers issued since 2007 that fail the old check: valid, and must land
@@ -199,7 +199,7 @@ def make_population(rng: np.random.Generator, scale, cal: Calendar) -> Populatio
 
 
 def birth_year(pop: Population) -> np.ndarray:
-    return pop.birth.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
+    return calendar_year(pop.birth)
 
 
 __all__ = ["EMPLOYMENT", "EPOCH", "Population", "birth_year", "make_population"]

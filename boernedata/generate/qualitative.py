@@ -12,7 +12,7 @@ from boernedata.generate.enrollments import SchoolSpells, Spells
 from boernedata.generate.institutions import Institutions, district_names, snapshot_dates
 from boernedata.generate.population import Population
 from boernedata.generate.school import ramp
-from boernedata.generate.timeline import Calendar, day
+from boernedata.generate.timeline import Calendar, by_calendar_year, day
 
 NULL_DAY = -(10**7)
 THEMES = np.array(
@@ -128,11 +128,9 @@ def _by_year(w, key: str, rows: dict, date_col: str, build) -> None:
     cols = {k: np.concatenate(v) if v else np.zeros(0) for k, v in rows.items()}
     if not len(cols[date_col]):
         return
-    years = cols[date_col].astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
-    for y in np.unique(years):
-        m = years == y
+    for y, m in by_calendar_year(cols[date_col]):
         order = np.argsort(cols[date_col][m], kind="stable")
-        w.csv(key, str(int(y)), build({k: v[m][order] for k, v in cols.items()}))
+        w.csv(key, str(y), build({k: v[m][order] for k, v in cols.items()}))
 
 
 def write_dialogue(w, rng, pop: Population, inst: Institutions, sp: Spells, cal: Calendar) -> None:

@@ -11,7 +11,7 @@ from boernedata.contracts import school_year_token
 from boernedata.generate.enrollments import OPEN_END, SchoolSpells, Spells
 from boernedata.generate.institutions import Institutions, snapshot_dates
 from boernedata.generate.population import Population
-from boernedata.generate.timeline import Calendar, day
+from boernedata.generate.timeline import Calendar, by_calendar_year, day
 
 NULL_DAY = -(10**7)
 SNAPSHOT_CHUNK = 500_000  # rows formatted at a time in the full-snapshot files
@@ -338,12 +338,10 @@ def write_health(w, rng, pop: Population, inst: Institutions, ss: SchoolSpells, 
     bmi_med = 15.3 + np.maximum(age - 6, 0) * 0.55
     bmi = bmi_med * np.exp(rng.normal(0, 0.12, len(child)) + rng.gamma(1.2, 0.06, len(child)) - 0.06)
     weight = bmi * (height / 100) ** 2
-    years = date.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
-    for y in np.unique(years):
-        m = years == y
+    for y, m in by_calendar_year(date):
         w.csv(
             "sundhed/maalinger",
-            str(int(y)),
+            str(y),
             {
                 "cpr": pop.cpr_mixed(rng, child[m]),
                 "school_id": inst.ids[school[m]],
@@ -390,18 +388,16 @@ def write_language(
     p_gen = np.where(bil, 0.48, 0.84) + np.where(typ == "skolestart", 0.05, 0)
     p_fok = p_gen + np.where(bil, 0.28, 0.08)
     result = np.where(u < p_gen, "generel", np.where(u < p_fok, "fokuseret", "saerlig"))
-    years = date.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
-    for y in np.unique(years):
-        k = years == y
+    for y, m in by_calendar_year(date):
         w.csv(
             "kbhbarn/sprogvurdering",
-            str(int(y)),
+            str(y),
             {
-                "cpr": pop.cpr_mixed(rng, child[k]),
-                "institution_id": inst.ids[ins[k]],
-                "assessment_date": date[k],
-                "assessment_type": typ[k],
-                "result_group": result[k],
+                "cpr": pop.cpr_mixed(rng, child[m]),
+                "institution_id": inst.ids[ins[m]],
+                "assessment_date": date[m],
+                "assessment_type": typ[m],
+                "result_group": result[m],
             },
         )
 

@@ -12,6 +12,18 @@ EPOCH = dt.date(1970, 1, 1)
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
+def calendar_year(days: np.ndarray) -> np.ndarray:
+    """The calendar year of each day number (days since 1970-01-01)."""
+    return days.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
+
+
+def by_calendar_year(days: np.ndarray):
+    """(year, mask) for each calendar year the day numbers fall in, in ascending order: the yearly files."""
+    years = calendar_year(days)
+    for y in np.unique(years):
+        yield int(y), years == y
+
+
 def day(d: dt.date) -> int:
     return (d - EPOCH).days
 

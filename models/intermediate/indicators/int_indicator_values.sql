@@ -1,18 +1,17 @@
 -- Every indicator of every sector in one long table: the union of the indicator family models, one
 -- row per (institution_id, indicator_code, period_id) with numerator, denominator and n as each
 -- formula defines them. Each family model holds its formulas (and their unit tests); this model only
--- stacks them. Add a new family to its sector's list below.
-{%- set school_families = [
+-- stacks them. Add a new family to the list below, by folder (models/intermediate/<area>/); the catalogue
+-- seed's family_model names the family of each code.
+{%- set families = [
     'int_indicator_values__school_absence',
-    'int_indicator_values__school_enrollment',
     'int_indicator_values__school_absence_rules',
+    'int_indicator_values__school_enrollment',
     'int_indicator_values__school_wellbeing',
     'int_indicator_values__school_national_tests',
     'int_indicator_values__school_exams',
     'int_indicator_values__school_health',
     'int_indicator_values__school_cost',
-] %}
-{%- set daycare_leisure_families = [
     'int_indicator_values__daycare_attendance',
     'int_indicator_values__daycare_capacity',
     'int_indicator_values__daycare_cost',
@@ -23,21 +22,7 @@
     'int_indicator_values__dialoghjul',
     'int_indicator_values__language_assessments',
 ] %}
-{%- set families = school_families + daycare_leisure_families %}
 
-{% if families | length == 0 %}
-    -- No family registered yet: a typed, empty table keeps the marts buildable.
-    select
-        cast(null as varchar) as institution_id,
-        cast(null as varchar) as indicator_code,
-        cast(null as varchar) as period_type,
-        cast(null as varchar) as period_id,
-        cast(null as double) as numerator,
-        cast(null as double) as denominator,
-        cast(null as bigint) as n,
-        cast(null as varchar) as family_model
-    where false
-{% endif %}
 {% for family in families %}
     select
         cast(institution_id as varchar) as institution_id,

@@ -75,15 +75,8 @@ enrolled_on_last_day as (
             last_open_days.institution_id = enrollments.institution_id
             and last_open_days.last_open_date >= enrollments.start_date
             and (enrollments.end_date is null or last_open_days.last_open_date <= enrollments.end_date)
-    -- completed months of age on the last open day
     where
-        (extract(year from last_open_days.last_open_date) - extract(year from enrollments.birth_date)) * 12
-        + extract(month from last_open_days.last_open_date) - extract(month from enrollments.birth_date)
-        - case
-            when extract(day from last_open_days.last_open_date) < extract(day from enrollments.birth_date)
-                then 1
-            else 0
-        end
+        {{ age_in_completed_months('enrollments.birth_date', 'last_open_days.last_open_date') }}
         >= 12 * {{ var('boernedata:young_child_age_years') }}
 
 ),

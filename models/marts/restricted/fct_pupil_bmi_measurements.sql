@@ -27,12 +27,7 @@ aged as (
         measurement_date,
         height_cm,
         weight_kg,
-        -- completed months of age on the measurement day
-        (
-            (extract(year from measurement_date) - extract(year from birth_date)) * 12
-            + extract(month from measurement_date) - extract(month from birth_date)
-            - case when extract(day from measurement_date) < extract(day from birth_date) then 1 else 0 end
-        ) as age_months
+        {{ age_in_completed_months('birth_date', 'measurement_date') }} as age_months
     from measurements
 
 ),
