@@ -18,22 +18,9 @@ cutoffs as (
 
 ),
 
-aged as (
-
-    select
-        child_key,
-        school_id,
-        sex,
-        measurement_date,
-        height_cm,
-        weight_kg,
-        {{ age_in_completed_months('birth_date', 'measurement_date') }} as age_months
-    from measurements
-
-),
-
 banded as (
 
+    -- the half-year age band: completed months of age rounded down to half years, capped at 18
     select
         child_key,
         school_id,
@@ -41,8 +28,10 @@ banded as (
         measurement_date,
         height_cm,
         weight_kg,
-        least(floor(age_months / 6) / 2.0, 18.0) as age_years
-    from aged
+        least(
+            floor({{ age_in_completed_months('birth_date', 'measurement_date') }} / 6) / 2.0, 18.0
+        ) as age_years
+    from measurements
 
 )
 
