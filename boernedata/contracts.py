@@ -149,12 +149,21 @@ def school_year_token(start_year: int) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
+# The contract gives institution ids and exam codes by example only (D1001, S2001; DA_LAES, HI_MDT), so
+# their patterns admit any code of letters, digits and _ . -: a stray blank, a class name or a note in the
+# field is quarantined, while another municipality's id scheme lands.
+INSTITUTION_ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}"
+EXAM_CODE = r"[A-Z0-9]+(_[A-Z0-9]+)*"
+# `art`: the first digit is the hovedart (1 salaries ... 9 internal); KL writes arter as 22 or 2.29
+ACCOUNT_TYPE = r"\d[\d.]{0,9}"
+
+
 def cpr(name: str = "cpr", required: bool = True) -> Column:
     return Column(name, "cpr", required=required, description="CPR number, DDMMYY-SSSS or DDMMYYSSSS")
 
 
 def inst(name: str = "institution_id") -> Column:
-    return Column(name, "text", pattern=r"[A-Z]\d{3,5}", description="an institution_id of the register")
+    return Column(name, "text", pattern=INSTITUTION_ID, description="an institution_id of the register")
 
 
 def enum(name: str, *values: str, required: bool = True) -> Column:
@@ -194,7 +203,7 @@ EXTRACTS: tuple[Extract, ...] = (
         snapshot=True,
         description="Institution master data, a full snapshot each delivery.",
         columns=(
-            Column("institution_id", "text", pattern=r"[A-Z]\d{3,5}", unique=True),
+            Column("institution_id", "text", pattern=INSTITUTION_ID, unique=True),
             text("name"),
             enum("institution_type", *INSTITUTION_TYPES),
             enum("ownership", "kommunal", "selvejende", "privat", "udliciteret"),
@@ -205,7 +214,7 @@ EXTRACTS: tuple[Extract, ...] = (
             integer("normed_places", 0),
             decimal("play_area_m2", 0),
             text("cost_centre", pattern=COST_CENTRE),
-            text("parent_institution_id", required=False, pattern=r"[A-Z]\d{3,5}"),
+            text("parent_institution_id", required=False, pattern=INSTITUTION_ID),
         ),
     ),
     Extract(
@@ -354,9 +363,10 @@ EXTRACTS: tuple[Extract, ...] = (
             date("bilagsdato"),
             text("omkostningssted", pattern=COST_CENTRE),
             text("funktion", pattern=FUNCTION_CODE),
-            text("art", pattern=r"\d{1,6}"),
+            text("art", pattern=ACCOUNT_TYPE),
             decimal("beloeb"),
-            text("tekst", required=False),
+            # Posting texts are typed by hand ("refusion forælder 010115-4001"): redacted like notes
+            Column("tekst", "text", required=False, free_text=True),
         ),
     ),
     Extract(
@@ -466,7 +476,7 @@ EXTRACTS: tuple[Extract, ...] = (
         columns=(
             cpr(),
             inst("school_id"),
-            text("exam_code", pattern=r"[A-Z]{2,4}(_[A-Z]{2,4})?"),
+            text("exam_code", pattern=EXAM_CODE),
             enum("grade", *EXAM_GRADES),
             date("exam_date"),
         ),

@@ -19,7 +19,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from boernedata.contracts import EXTRACTS, Extract, extract, landed_dir, landed_schema, raw_dir
+from boernedata.contracts import (
+    ACCOUNT_TYPE,
+    EXTRACTS,
+    INSTITUTION_ID,
+    Extract,
+    extract,
+    landed_dir,
+    landed_schema,
+    raw_dir,
+)
 from boernedata.landing import land
 from boernedata.landing.cpr import parse_cpr
 
@@ -63,13 +72,13 @@ def value(ex: Extract, col, i: int) -> str:
     if k == "month":
         return "2025-03"
     pattern = col.pattern or ""
-    if pattern.startswith("[A-Z]\\d{3,5}"):
+    if pattern == INSTITUTION_ID:
         return f"D{1000 + i}" if col.unique else "D1001"
     if pattern:
         return {
             r"\d{10}": "4711000001",
             r"\d\.\d{2}\.\d{2}": "5.25.14",
-            r"\d{1,6}": "2210",
+            ACCOUNT_TYPE: "2210",
             r"\d{4}": "2300",
         }.get(pattern, "DA_LAES")
     return "Børnene legede godt på stuen" if col.free_text else f"tekst æøå {i}"
@@ -147,7 +156,7 @@ ROW_FAULTS = [
     ("kbhbarn/fravaer", 6, {"institution_id": ""}, "missing_value", "institution_id"),
     ("skoleadm/elever", 1, {"grade": "11"}, "out_of_range", "grade"),
     ("skoleadm/elever", 2, {"grade": "3.0"}, "bad_number", "grade"),
-    ("skoleadm/elever", 3, {"school_id": "S12"}, "pattern_mismatch", "school_id"),
+    ("skoleadm/elever", 3, {"school_id": "S2001 3B"}, "pattern_mismatch", "school_id"),  # class in the id
     ("skoleadm/fravaer", 1, {"registered_at": "2025-03-01 25:00:00"}, "bad_timestamp", "registered_at"),
     ("institutionsregister/institutioner", 3, {"institution_id": "D1001"}, "duplicate_key", "institution_id"),
     ("institutionsregister/institutioner", 4, {"postal_code": "23OO"}, "pattern_mismatch", "postal_code"),
@@ -233,6 +242,8 @@ def write_corpus(raw: Path) -> None:
                 "Ring til mor på 12 34 56 78 eller +4587654321, mail mor@example.dk (barn 150619-4321)"
             )
             recs[2]["note"] = "Barnet 1506194321 var glad"
+        if ex.key == "kvantum/posteringer":
+            recs[4]["tekst"] = "Refusion forældrebetaling 150619-4321, tlf. 33 66 33 66"
         write(raw, ex, recs)
 
     # Row faults found while reading: a CSV line with a field too many, a quoted line break, a JSON line
@@ -431,6 +442,9 @@ def test_free_text_redacted(corpus):
     assert notes[2] == "Barnet [CPR] var glad"
     d = next(d for d in ledger(landing) if d["extract"] == "kvalitativ/observationer")
     assert "redacted 2 cpr, 1 email, 2 phone" in d["message"]
+    postings = {r["_source_line"]: r for r in read_landed(landing, "kvantum/posteringer").to_pylist()}
+    text = postings[expected_line("kvantum/posteringer", 4)]["tekst"]
+    assert text == "Refusion forældrebetaling [CPR], tlf. [TELEFON]"
 
 
 CPR_LIKE = re.compile(r"(?<![\d+])\d{6}-?\d{4}(?!\d)")
@@ -563,3 +577,32 @@ def test_every_contract_has_a_suite(tmp_path):
     types = {e["type"] for e in suite["expectations"]}
     assert {"expect_column_values_to_be_in_set", "expect_column_values_to_be_between"} <= types
     assert {"expect_table_columns_to_match_ordered_list", "expect_column_values_to_not_be_null"} <= types
+
+
+def test_timestamp_fast_cast_agrees_with_exact_parse():
+    """Valid files take Arrow's ISO cast; a file with one bad value takes the exact parse: same values."""
+    import pyarrow.compute as pc
+
+    from boernedata.landing import parse
+
+    naive = ["2025-03-30 02:30:00", "2024-02-29T23:59:59.5", "2025-10-26 02:30:00.123456", ""]
+    aware = ["2025-03-04T07:42:10+01:00", "2025-07-04T05:42:10Z", "2025-10-26T02:30:00.25+0100", ""]
+    for kind, values, bad in (("timestamp", naive, "2025-02-29 10:00:00"), ("timestamp_tz", aware, "x")):
+        col = parse.Column("t", kind, required=False)
+        ex = extract("aula/kommegaa")
+
+        def parsed(vals, col=col, ex=ex):
+            s = pa.array(vals)
+            missing = pc.equal(s, "")
+            out = parse.Parsed(columns={})
+            return parse._parse_text(col, s, missing, pc.invert(missing), ex, out).to_pylist(), out
+
+        fast, out = parsed(values)
+        exact, out_bad = parsed([*values, bad])
+        assert not out.checks and exact[:-1] == fast and exact[-1] is None, (kind, fast, exact)
+        assert [r for _, r, _ in out_bad.checks] == ["bad_timestamp"]
+    assert fast[:3] == [
+        dt.datetime(2025, 3, 4, 7, 42, 10),
+        dt.datetime(2025, 7, 4, 7, 42, 10),
+        dt.datetime(2025, 10, 26, 2, 30, 0, 250000),
+    ]

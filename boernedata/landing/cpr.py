@@ -56,30 +56,38 @@ class Pseudonymizer:
         if not key:
             raise ValueError("an empty pseudonym key is not allowed")
         self._key = key
-        # The run's known numbers and their pseudonyms as two aligned Arrow arrays: a batch is looked up
-        # with one hash join in C (index_in); only numbers never seen before reach Python, for the HMAC.
-        self._known = (pa.array([], pa.string()), pa.array([], pa.string()))
+        # The run's known numbers as sorted int64 keys (10 digits fit), each with the slot of its
+        # pseudonym in one Arrow array: a batch is looked up by binary search (numpy), so the cost of a
+        # batch does not grow with the numbers seen before it; only new numbers reach Python, for the HMAC.
+        self._keys = np.empty(0, np.int64)
+        self._slots = np.empty(0, np.int64)
+        self._pseudonyms = pa.array([], pa.string())
         self._lock = threading.Lock()
 
     def pseudonym(self, normalized: str) -> str:
         return hmac.digest(self._key, normalized.encode("ascii"), "sha256").hex()  # OpenSSL one-shot
 
-    def _pseudonym_array(self, digits: pa.Array) -> pa.Array:
-        """Pseudonyms for an array of normalized numbers (null stays null)."""
-        known_digits, known_pseudo = self._known
-        pos = pc.index_in(digits, value_set=known_digits)
-        if pc.sum(pc.and_(pc.is_null(pos), pc.is_valid(digits))).as_py() or 0:
-            with self._lock:
-                known_digits, known_pseudo = self._known
-                pos = pc.index_in(digits, value_set=known_digits)
-                new = pc.unique(digits.filter(pc.and_(pc.is_null(pos), pc.is_valid(digits)))).to_pylist()
-                if new:
-                    known_digits = pa.concat_arrays([known_digits, pa.array(new, pa.string())])
-                    fresh = pa.array([self.pseudonym(d) for d in new], pa.string())
-                    known_pseudo = pa.concat_arrays([known_pseudo, fresh])
-                    self._known = (known_digits, known_pseudo)
-                    pos = pc.index_in(digits, value_set=known_digits)
-        return pc.take(known_pseudo, pos)
+    def _pseudonym_array(self, keys: np.ndarray, valid: np.ndarray) -> pa.Array:
+        """Pseudonyms for normalized numbers as int64 keys; null where not valid."""
+        q = keys[valid]
+        with self._lock:
+            pos = np.searchsorted(self._keys, q)
+            found = np.zeros(len(q), dtype=bool)
+            if len(self._keys):
+                found = self._keys[np.minimum(pos, len(self._keys) - 1)] == q
+            if not found.all():
+                new = np.unique(q[~found])
+                fresh = pa.array([self.pseudonym(f"{k:010d}") for k in new.tolist()], pa.string())
+                at = np.searchsorted(self._keys, new)
+                slots = np.arange(len(self._pseudonyms), len(self._pseudonyms) + len(new), dtype=np.int64)
+                self._keys = np.insert(self._keys, at, new)
+                self._slots = np.insert(self._slots, at, slots)
+                self._pseudonyms = pa.concat_arrays([self._pseudonyms, fresh])
+                pos = np.searchsorted(self._keys, q)
+            slot = np.zeros(len(keys), dtype=np.int64)
+            slot[valid] = self._slots[pos]
+            pseudonyms = self._pseudonyms
+        return pc.take(pseudonyms, pa.array(slot, mask=~valid))
 
     def _lookup(self, raw: str) -> tuple[str, dt.date, str] | None:
         parsed = parse_cpr(raw)
@@ -103,10 +111,10 @@ class Pseudonymizer:
             enc = enc.combine_chunks()
         if enc.indices.type != pa.int32():
             enc = enc.cast(pa.dictionary(pa.int32(), pa.string()))
-        digits, birth, sex = parse_cpr_array(enc.dictionary)
+        keys, valid, birth, sex = parse_cpr_array(enc.dictionary)
         empty = pc.equal(pc.utf8_trim_whitespace(enc.dictionary), "")
         bad = pc.and_not(pc.is_null(birth), empty)
-        pseudo = self._pseudonym_array(digits)
+        pseudo = self._pseudonym_array(keys, valid)
         idx = enc.indices
         missing = pc.fill_null(pc.take(empty, idx), True)
         invalid = pc.fill_null(pc.take(bad, idx), False)
@@ -124,16 +132,18 @@ class Pseudonymizer:
         return f"pseudonym:{hit[0]}" if hit else (MASK if value else "")
 
 
-def parse_cpr_array(words: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
-    """parse_cpr over an Arrow string array: (normalized digits, birth date, sex), null where invalid."""
+def parse_cpr_array(words: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array, pa.Array]:
+    """parse_cpr over an Arrow string array: (normalized number as int64, valid, birth date, sex); birth
+    date and sex are null where the value cannot be a CPR number."""
     trimmed = pc.utf8_trim_whitespace(words)
-    shaped = pc.match_substring_regex(trimmed, CPR_SHAPE.pattern)  # RE2's \d is ASCII only
-    digits = pc.replace_substring_regex(trimmed, "-", "")
+    shaped = pc.fill_null(pc.match_substring_regex(trimmed, CPR_SHAPE.pattern), False)  # RE2's \d: ASCII
+    filled = pc.if_else(shaped, pc.replace_substring(trimmed, "-", ""), "0000000000").cast(pa.string())
+    # Every value is now exactly 10 ASCII digits: read them straight from the Arrow data buffer.
     n = len(words)
-    filled = pc.if_else(pc.fill_null(shaped, False), digits, "0000000000")
-    d = np.frombuffer(
-        np.asarray(filled.to_numpy(zero_copy_only=False), dtype="S10").tobytes(), dtype=np.uint8
-    ).reshape(n, 10).astype(np.int64) - ord("0")
+    _, offsets, data = filled.buffers()
+    start = int(np.frombuffer(offsets, np.int32, 1, filled.offset * 4)[0]) if n else 0
+    d = np.frombuffer(data, np.uint8, n * 10, start).reshape(n, 10).astype(np.int64) - ord("0")
+    keys = d @ (10 ** np.arange(9, -1, -1, dtype=np.int64))
     dd, mm, yy, d7 = d[:, 0] * 10 + d[:, 1], d[:, 2] * 10 + d[:, 3], d[:, 4] * 10 + d[:, 5], d[:, 6]
     # century(): 0-3 -> 1900; 4 and 9 -> 2000 up to yy 36 else 1900; 5-8 -> 2000 up to yy 57 else 1800
     cent = np.where(
@@ -145,11 +155,9 @@ def parse_cpr_array(words: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(mm, 0, 12)]
     month_days = month_days + ((mm == 2) & leap)
-    valid = np.asarray(pc.fill_null(shaped, False)) & (mm >= 1) & (mm <= 12) & (dd >= 1) & (dd <= month_days)
+    valid = np.asarray(shaped) & (mm >= 1) & (mm <= 12) & (dd >= 1) & (dd <= month_days)
     months = (year - 1970) * 12 + np.clip(mm, 1, 12) - 1
     days = months.astype("datetime64[M]").astype("datetime64[D]") + (np.clip(dd, 1, 31) - 1)
-    mask = pa.array(~valid)
     birth = pa.array(days.astype("datetime64[D]"), pa.date32(), mask=~valid)
     sex = pc.if_else(pa.array(d[:, 9] % 2 == 1), "M", "K")
-    none = pa.scalar(None, pa.string())
-    return pc.if_else(mask, none, digits), birth, pc.if_else(mask, none, sex)
+    return keys, valid, birth, pc.if_else(pa.array(~valid), pa.scalar(None, pa.string()), sex)

@@ -291,10 +291,6 @@ class Run:
             raw = READERS[ex.fmt](path, ex)
             outcome.warnings = raw.warnings
             writer_schema = _writer_schema(schema)
-            # store_schema=False: the files read back as `schema` (strings), not as dictionaries
-            writer = pq.ParquetWriter(
-                tmp, writer_schema, store_schema=False, **_writer_options(writer_schema)
-            )
             q_writer = pq.ParquetWriter(q_tmp, QUARANTINE_SCHEMA)
             landed = quarantined = sampled = 0
             quota = sample_rows(self.files_per_extract.get(ex.key, 1))
@@ -342,6 +338,8 @@ class Run:
                     samples.append((frame, dict(counts)))
                     sampled += k
                 good = full.filter(pa.array(~bad)) if bad.any() else full
+                if writer is None:  # opened on the first batch: its values choose the encodings
+                    writer = _open_writer(tmp, writer_schema, full)
                 writer.write_table(good)
                 landed += good.num_rows
                 if bad.any() and raw.open_last_line is not None:
@@ -362,6 +360,8 @@ class Run:
                     f"looks truncated: the last line {raw.open_last_line} has no line break and does not "
                     "parse; deliver the complete extract again"
                 )
+            if writer is None:  # no row parsed: an empty file with the landed schema
+                writer = _open_writer(tmp, writer_schema, None)
             writer.close()
             q_writer.close()
             writer = q_writer = None
@@ -496,14 +496,38 @@ def _writer_schema(schema: pa.Schema) -> pa.Schema:
     )
 
 
-def _writer_options(writer_schema: pa.Schema) -> dict:
+def _open_writer(path: Path, writer_schema: pa.Schema, sample: pa.Table | None) -> pq.ParquetWriter:
+    # store_schema=False: the files read back as the landed schema (strings), not as dictionaries
+    return pq.ParquetWriter(path, writer_schema, store_schema=False, **_writer_options(writer_schema, sample))
+
+
+def _writer_options(writer_schema: pa.Schema, sample: pa.Table | None) -> dict:
     """Dictionary pages for strings and dates only (hashing unique ints and timestamps is wasted work),
     min/max statistics for all but strings (row-group pruning on dates and times; statistics of
-    64-character pseudonyms cost more than they save). Measured: writes ~3x faster than the defaults."""
+    64-character pseudonyms cost more than they save). Measured: writes ~3x faster than the defaults.
+
+    A string column whose values hardly repeat in the first batch (a pseudonym per parent, a guardian
+    id per row) is written plain, and pseudonyms (random hex, which snappy cannot shrink) uncompressed:
+    a household file (198 000 rows) writes in 0.09 s instead of 0.25 s, and no larger."""
+
+    def repeats(name: str) -> bool:
+        if sample is None or not sample.num_rows:
+            return True
+        col = sample.column(name).combine_chunks()
+        return len(col.dictionary) <= sample.num_rows // 2
+
+    strings = [f.name for f in writer_schema if pa.types.is_dictionary(f.type)]
+    plain = {name for name in strings if not repeats(name)}
     return {
         "use_dictionary": [
-            f.name for f in writer_schema if pa.types.is_dictionary(f.type) or pa.types.is_date(f.type)
+            f.name
+            for f in writer_schema
+            if (pa.types.is_dictionary(f.type) and f.name not in plain) or pa.types.is_date(f.type)
         ],
+        "compression": {
+            f.name: "none" if f.name in plain and f.name.endswith("pseudonym") else "snappy"
+            for f in writer_schema
+        },
         "write_statistics": [f.name for f in writer_schema if not pa.types.is_dictionary(f.type)],
         "dictionary_pagesize_limit": 4 << 20,  # pseudonyms of a whole municipality fit, no plain fallback
     }
