@@ -260,9 +260,7 @@ def _parse_text(col: Column, s: pa.Array, missing, present, ex: Extract, out: Pa
             error_is_null=True,
         )
         whole = pc.local_timestamp(stamp.cast(pa.timestamp("us", tz=LOCAL_TZ))).cast(pa.int64())
-        fraction = pc.subtract(
-            wall.cast(pa.int64()), pc.multiply(pc.divide(wall.cast(pa.int64()), 10**6), 10**6)
-        )
+        fraction = pc.subtract(wall.cast(pa.int64()), pc.floor_temporal(wall, unit="second").cast(pa.int64()))
         value = pc.add(whole, fraction).cast(pa.timestamp("us"))
         value = _null_where(value, pc.or_kleene(pc.invert(shaped), pc.is_null(wall)))
         out.check(name, "bad_timestamp", pc.and_(present, pc.is_null(value)))

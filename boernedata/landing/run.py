@@ -339,7 +339,7 @@ class Run:
                     sampled += k
                 good = full.filter(pa.array(~bad)) if bad.any() else full
                 if writer is None:  # opened on the first batch: its values choose the encodings
-                    writer = _open_writer(tmp, writer_schema, full)
+                    writer = _open_writer(tmp, ex, writer_schema, full)
                 writer.write_table(good)
                 landed += good.num_rows
                 if bad.any() and raw.open_last_line is not None:
@@ -361,7 +361,7 @@ class Run:
                     "parse; deliver the complete extract again"
                 )
             if writer is None:  # no row parsed: an empty file with the landed schema
-                writer = _open_writer(tmp, writer_schema, None)
+                writer = _open_writer(tmp, ex, writer_schema, None)
             writer.close()
             q_writer.close()
             writer = q_writer = None
@@ -496,12 +496,13 @@ def _writer_schema(schema: pa.Schema) -> pa.Schema:
     )
 
 
-def _open_writer(path: Path, writer_schema: pa.Schema, sample: pa.Table | None) -> pq.ParquetWriter:
+def _open_writer(path: Path, ex: Extract, writer_schema: pa.Schema, sample: pa.Table | None):
     # store_schema=False: the files read back as the landed schema (strings), not as dictionaries
-    return pq.ParquetWriter(path, writer_schema, store_schema=False, **_writer_options(writer_schema, sample))
+    options = _writer_options(ex, writer_schema, sample)
+    return pq.ParquetWriter(path, writer_schema, store_schema=False, **options)
 
 
-def _writer_options(writer_schema: pa.Schema, sample: pa.Table | None) -> dict:
+def _writer_options(ex: Extract, writer_schema: pa.Schema, sample: pa.Table | None) -> dict:
     """Dictionary pages for strings and dates only (hashing unique ints and timestamps is wasted work),
     min/max statistics for all but strings (row-group pruning on dates and times; statistics of
     64-character pseudonyms cost more than they save). Measured: writes ~3x faster than the defaults.
@@ -513,11 +514,13 @@ def _writer_options(writer_schema: pa.Schema, sample: pa.Table | None) -> dict:
     def repeats(name: str) -> bool:
         if sample is None or not sample.num_rows:
             return True
-        col = sample.column(name).combine_chunks()
-        return len(col.dictionary) <= sample.num_rows // 2
+        # Dictionary entries, not distinct values, are what the writer pays for; sex and pseudonym have
+        # one entry per CPR spelling (counting distinct values instead: household file 0.26 s, not 0.09 s)
+        return len(sample.column(name).combine_chunks().dictionary) <= sample.num_rows // 2
 
     strings = [f.name for f in writer_schema if pa.types.is_dictionary(f.type)]
     plain = {name for name in strings if not repeats(name)}
+    pseudonyms = {cpr_landed_names(c.name)[0] for c in ex.columns if c.kind == "cpr"}
     return {
         "use_dictionary": [
             f.name
@@ -525,8 +528,7 @@ def _writer_options(writer_schema: pa.Schema, sample: pa.Table | None) -> dict:
             if (pa.types.is_dictionary(f.type) and f.name not in plain) or pa.types.is_date(f.type)
         ],
         "compression": {
-            f.name: "none" if f.name in plain and f.name.endswith("pseudonym") else "snappy"
-            for f in writer_schema
+            f.name: "none" if f.name in plain and f.name in pseudonyms else "snappy" for f in writer_schema
         },
         "write_statistics": [f.name for f in writer_schema if not pa.types.is_dictionary(f.type)],
         "dictionary_pagesize_limit": 4 << 20,  # pseudonyms of a whole municipality fit, no plain fallback
