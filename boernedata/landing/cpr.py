@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 CPR_SHAPE = re.compile(r"^(\d{6})-?(\d{4})$", re.ASCII)  # ASCII digits only
 MASK = "XXXXXX-XXXX"
+SEXES = pa.array(["K", "M"])  # by the parity of the 10th digit: even K, odd M
 
 
 def century(yy: int, digit7: int) -> int | None:
@@ -67,27 +68,24 @@ class Pseudonymizer:
     def pseudonym(self, normalized: str) -> str:
         return hmac.digest(self._key, normalized.encode("ascii"), "sha256").hex()  # OpenSSL one-shot
 
-    def _pseudonym_array(self, keys: np.ndarray, valid: np.ndarray) -> pa.Array:
-        """Pseudonyms for normalized numbers as int64 keys; null where not valid."""
-        q = keys[valid]
+    def _pseudonym_array(self, keys: np.ndarray) -> pa.Array:
+        """Pseudonyms for normalized numbers as int64 keys."""
         with self._lock:
-            pos = np.searchsorted(self._keys, q)
-            found = np.zeros(len(q), dtype=bool)
+            pos = np.searchsorted(self._keys, keys)
+            found = np.zeros(len(keys), dtype=bool)
             if len(self._keys):
-                found = self._keys[np.minimum(pos, len(self._keys) - 1)] == q
+                found = self._keys[np.minimum(pos, len(self._keys) - 1)] == keys
             if not found.all():
-                new = np.unique(q[~found])
+                new = np.unique(keys[~found])
                 fresh = pa.array([self.pseudonym(f"{k:010d}") for k in new.tolist()], pa.string())
                 at = np.searchsorted(self._keys, new)
                 slots = np.arange(len(self._pseudonyms), len(self._pseudonyms) + len(new), dtype=np.int64)
                 self._keys = np.insert(self._keys, at, new)
                 self._slots = np.insert(self._slots, at, slots)
                 self._pseudonyms = pa.concat_arrays([self._pseudonyms, fresh])
-                pos = np.searchsorted(self._keys, q)
-            slot = np.zeros(len(keys), dtype=np.int64)
-            slot[valid] = self._slots[pos]
-            pseudonyms = self._pseudonyms
-        return pc.take(pseudonyms, pa.array(slot, mask=~valid))
+                pos = np.searchsorted(self._keys, keys)
+            slots, pseudonyms = self._slots[pos], self._pseudonyms
+        return pc.take(pseudonyms, pa.array(slots))
 
     def _lookup(self, raw: str) -> tuple[str, dt.date, str] | None:
         parsed = parse_cpr(raw)
@@ -99,11 +97,10 @@ class Pseudonymizer:
     def apply(self, values: pa.Array) -> tuple[pa.Array, ...]:
         """(pseudonym, birth_date, sex, invalid, missing) for a string array.
 
-        Pseudonym and sex come back dictionary-encoded (one entry per distinct spelling of the batch),
-        which the Parquet writer stores without hashing 64-character strings row by row.
+        Pseudonym and sex come back dictionary-encoded with one entry per distinct number (not per
+        spelling: the Parquet writer falls back to plain pages for a dictionary that repeats a value),
+        which the writer stores without hashing 64-character strings row by row.
         """
-        from boernedata.landing.parse import dictionary_array
-
         enc = (
             values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values.cast(pa.string()))
         )
@@ -111,17 +108,21 @@ class Pseudonymizer:
             enc = enc.combine_chunks()
         if enc.indices.type != pa.int32():
             enc = enc.cast(pa.dictionary(pa.int32(), pa.string()))
-        keys, valid, birth, sex = parse_cpr_array(enc.dictionary)
+        keys, valid, birth = parse_cpr_array(enc.dictionary)
         empty = pc.equal(pc.utf8_trim_whitespace(enc.dictionary), "")
         bad = pc.and_not(pc.is_null(birth), empty)
-        pseudo = self._pseudonym_array(keys, valid)
+        numbers, number_of = np.unique(keys[valid], return_inverse=True)
+        spelling_number = np.zeros(len(keys), dtype=np.int32)
+        spelling_number[valid] = number_of
         idx = enc.indices
+        row_number = pc.take(pa.array(spelling_number, mask=~valid), idx)  # null: missing or invalid
+        row_sex = pc.take(pa.array((keys % 2).astype(np.int32), mask=~valid), idx)  # 10th digit odd: M
         missing = pc.fill_null(pc.take(empty, idx), True)
         invalid = pc.fill_null(pc.take(bad, idx), False)
         return (
-            dictionary_array(idx, pseudo),
+            pa.DictionaryArray.from_arrays(row_number, self._pseudonym_array(numbers)),
             pc.take(birth, idx),
-            dictionary_array(idx, sex),
+            pa.DictionaryArray.from_arrays(row_sex, SEXES),
             invalid,
             missing,
         )
@@ -132,9 +133,9 @@ class Pseudonymizer:
         return f"pseudonym:{hit[0]}" if hit else (MASK if value else "")
 
 
-def parse_cpr_array(words: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array, pa.Array]:
-    """parse_cpr over an Arrow string array: (normalized number as int64, valid, birth date, sex); birth
-    date and sex are null where the value cannot be a CPR number."""
+def parse_cpr_array(words: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """parse_cpr over an Arrow string array: (normalized number as int64, valid, birth date); the birth
+    date is null where the value cannot be a CPR number, and the sex is the parity of the number."""
     trimmed = pc.utf8_trim_whitespace(words)
     shaped = pc.fill_null(pc.match_substring_regex(trimmed, CPR_SHAPE.pattern), False)  # RE2's \d: ASCII
     filled = pc.if_else(shaped, pc.replace_substring(trimmed, "-", ""), "0000000000").cast(pa.string())
@@ -159,5 +160,4 @@ def parse_cpr_array(words: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array, 
     months = (year - 1970) * 12 + np.clip(mm, 1, 12) - 1
     days = months.astype("datetime64[M]").astype("datetime64[D]") + (np.clip(dd, 1, 31) - 1)
     birth = pa.array(days.astype("datetime64[D]"), pa.date32(), mask=~valid)
-    sex = pc.if_else(pa.array(d[:, 9] % 2 == 1), "M", "K")
-    return keys, valid, birth, pc.if_else(pa.array(~valid), pa.scalar(None, pa.string()), sex)
+    return keys, valid, birth
