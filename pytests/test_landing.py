@@ -30,7 +30,7 @@ from boernedata.contracts import (
     raw_dir,
 )
 from boernedata.landing import land
-from boernedata.landing.cpr import parse_cpr
+from boernedata.landing.cpr import Pseudonymizer, parse_cpr
 
 KEY = b"test-key"
 PERIOD = {"month": "2025-03", "date": "2025-03-31", "school_year": "2024-25", "year": "2025"}
@@ -433,6 +433,33 @@ def test_mod11_failing_cpr_is_valid():
     assert parse_cpr("010157-9002")[1] == dt.date(1957, 1, 1)  # 9 with YY > 36: 1900s
     assert parse_cpr("290223-4001") is None  # 29 Feb 2023 does not exist
     assert parse_cpr("290224-4001")[1] == dt.date(2024, 2, 29)
+
+
+def test_vectorized_cpr_agrees_with_parse_cpr():
+    """The Arrow/numpy path (every landed CPR) against the one-value parse, on spellings and near misses."""
+    import random
+
+    rnd = random.Random(7)
+    values: list[str | None] = [None, "", "  ", "0101154001", "010115-4001", " 0101154001 ", "\t010115-4001"]
+    values += ["290223-4001", "290224-4001", "3113154001", "0013154001", "010115+4001", "010115-40011"]
+    values += ["01011540O1", "０１０１１５４００１", "010115 4001", "0101-154001", "1234567890", "123456789"]
+    for _ in range(3000):
+        digits = "".join(rnd.choice("0123456789") for _ in range(10))
+        if rnd.random() < 0.5:
+            digits = f"{rnd.randint(1, 31):02d}{rnd.randint(1, 12):02d}" + digits[4:]
+        text = digits[:6] + rnd.choice(["", "-", "-", " ", "/"]) + digits[6:]
+        values.append(rnd.choice(["", "", " "]) + text + rnd.choice(["", "", " ", "x"]))
+    pseudo = Pseudonymizer(KEY)
+    words = pa.array(values, pa.string())
+    for arr in (words, words.slice(3), words.dictionary_encode()):
+        pseudonym, birth, sex, invalid, missing = pseudo.apply(arr)
+        texts = arr.to_pylist()
+        for k, text in enumerate(texts):
+            got = (pseudonym[k].as_py(), birth[k].as_py(), sex[k].as_py())
+            hit = parse_cpr(text) if text is not None else None
+            assert got == ((pseudo.pseudonym(hit[0]), hit[1], hit[2]) if hit else (None, None, None)), text
+            assert missing[k].as_py() == (text is None or not text.strip()), text
+            assert invalid[k].as_py() == (hit is None and text is not None and bool(text.strip())), text
 
 
 def test_free_text_redacted(corpus):

@@ -7,6 +7,7 @@ run: the check-in extract has tens of millions of rows but only tens of thousand
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import re
 import threading
@@ -95,36 +96,35 @@ class Pseudonymizer:
         return self.pseudonym(parsed[0]), parsed[1], parsed[2]
 
     def apply(self, values: pa.Array) -> tuple[pa.Array, ...]:
-        """(pseudonym, birth_date, sex, invalid, missing) for a string array.
+        """(pseudonym, birth_date, sex, invalid, missing) for a string array (or a dictionary-encoded one,
+        whose distinct spellings only are parsed).
 
         Pseudonym and sex come back dictionary-encoded with one entry per distinct number (not per
         spelling: the Parquet writer falls back to plain pages for a dictionary that repeats a value),
         which the writer stores without hashing 64-character strings row by row.
         """
-        enc = (
-            values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values.cast(pa.string()))
-        )
-        if isinstance(enc, pa.ChunkedArray):
-            enc = enc.combine_chunks()
-        if enc.indices.type != pa.int32():
-            enc = enc.cast(pa.dictionary(pa.int32(), pa.string()))
-        keys, valid, birth = parse_cpr_array(enc.dictionary)
-        empty = pc.equal(pc.utf8_trim_whitespace(enc.dictionary), "")
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        encoded = pa.types.is_dictionary(values.type)
+        words = values.dictionary.cast(pa.string()) if encoded else values.cast(pa.string())
+        keys, valid, birth = parse_cpr_array(words)
+        empty = pc.equal(pc.utf8_trim_whitespace(words), "")
         bad = pc.and_not(pc.is_null(birth), empty)
         numbers, number_of = np.unique(keys[valid], return_inverse=True)
-        spelling_number = np.zeros(len(keys), dtype=np.int32)
-        spelling_number[valid] = number_of
-        idx = enc.indices
-        row_number = pc.take(pa.array(spelling_number, mask=~valid), idx)  # null: missing or invalid
-        row_sex = pc.take(pa.array((keys % 2).astype(np.int32), mask=~valid), idx)  # 10th digit odd: M
-        missing = pc.fill_null(pc.take(empty, idx), True)
-        invalid = pc.fill_null(pc.take(bad, idx), False)
+        word_number = np.zeros(len(keys), dtype=np.int32)
+        word_number[valid] = number_of
+        number = pa.array(word_number, mask=~valid)  # null: missing or invalid
+        sex = pa.array((keys % 2).astype(np.int32), mask=~valid)  # the 10th digit odd: M
+        if encoded:
+            number, sex, birth, empty, bad = (
+                pc.take(x, values.indices) for x in (number, sex, birth, empty, bad)
+            )
         return (
-            pa.DictionaryArray.from_arrays(row_number, self._pseudonym_array(numbers)),
-            pc.take(birth, idx),
-            pa.DictionaryArray.from_arrays(row_sex, SEXES),
-            invalid,
-            missing,
+            pa.DictionaryArray.from_arrays(number, self._pseudonym_array(numbers)),
+            birth,
+            pa.DictionaryArray.from_arrays(sex, SEXES),
+            pc.fill_null(bad, False),
+            pc.fill_null(empty, True),
         )
 
     def text(self, value: str) -> str:
@@ -133,31 +133,61 @@ class Pseudonymizer:
         return f"pseudonym:{hit[0]}" if hit else (MASK if value else "")
 
 
+_POWERS = 10 ** np.arange(9, -1, -1, dtype=np.int64)
+_NO_DAY = np.iinfo(np.int32).min
+
+
+def _cpr_digits(words: pa.StringArray, trim: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(the ten digits of each value as a 10 x n uint8 array, shaped): shaped where the value, with
+    surrounding whitespace trimmed, is DDMMYYSSSS or DDMMYY-SSSS in ASCII digits (CPR_SHAPE). Read
+    straight from the Arrow buffers, digit by digit; only values of another shape are trimmed and read
+    again."""
+    n = len(words)
+    present = np.asarray(words.is_valid(), dtype=bool)
+    offsets = np.frombuffer(words.buffers()[1], np.int32, n + 1, words.offset * 4)
+    start, length = offsets[:-1], np.diff(offsets)
+    ten, eleven = present & (length == 10), present & (length == 11)
+    fits = ten | eleven
+    d = np.zeros((10, n), dtype=np.uint8)
+    shaped = np.zeros(n, dtype=bool)
+    if fits.any():
+        data = np.frombuffer(words.buffers()[2], np.uint8)
+        at = np.where(fits, start, 0)
+        eleven &= data[at + 6 * eleven] == ord("-")
+        shaped = ten | eleven
+        for k in range(10):  # the last four digits start at 6, or at 7 after the dash
+            d[k] = data[at + k + (eleven if k >= 6 else 0)]
+            d[k] -= ord("0")
+            shaped &= d[k] <= 9  # below "0" wrapped round to above 9
+    retry = np.flatnonzero(present & ~shaped & (length > 0)) if trim else ()
+    if len(retry):  # e.g. " 0101085490" (str.strip() and this trim both take Unicode whitespace)
+        d2, shaped2 = _cpr_digits(pc.utf8_trim_whitespace(words.take(pa.array(retry))), trim=False)
+        d[:, retry], shaped[retry] = d2, shaped2
+    d[:, ~shaped] = 0
+    return d, shaped
+
+
+@functools.cache
+def _birth_tables() -> tuple[np.ndarray, np.ndarray]:
+    """(year by YY and 7th digit, per century(); days since 1970 by year - 1800, month and day, or
+    _NO_DAY where that date does not exist, month 13 and day 32 standing for any larger number)."""
+    years = np.array([[century(yy, d7) + yy for d7 in range(10)] for yy in range(100)], dtype=np.int64)
+    days = np.arange(np.datetime64("1800-01-01"), np.datetime64("2100-01-01"))
+    month = days.astype("datetime64[M]")
+    table = np.full((300, 14, 33), _NO_DAY, dtype=np.int32)
+    y = month.astype("datetime64[Y]").astype(np.int64) + 1970 - 1800
+    table[y, month.astype(np.int64) % 12 + 1, (days - month.astype("datetime64[D]")).astype(np.int64) + 1] = (
+        days.astype(np.int64)
+    )
+    return years, table
+
+
 def parse_cpr_array(words: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     """parse_cpr over an Arrow string array: (normalized number as int64, valid, birth date); the birth
     date is null where the value cannot be a CPR number, and the sex is the parity of the number."""
-    trimmed = pc.utf8_trim_whitespace(words)
-    shaped = pc.fill_null(pc.match_substring_regex(trimmed, CPR_SHAPE.pattern), False)  # RE2's \d: ASCII
-    filled = pc.if_else(shaped, pc.replace_substring(trimmed, "-", ""), "0000000000").cast(pa.string())
-    # Every value is now exactly 10 ASCII digits: read them straight from the Arrow data buffer.
-    n = len(words)
-    _, offsets, data = filled.buffers()
-    start = int(np.frombuffer(offsets, np.int32, 1, filled.offset * 4)[0]) if n else 0
-    d = np.frombuffer(data, np.uint8, n * 10, start).reshape(n, 10).astype(np.int64) - ord("0")
-    keys = d @ (10 ** np.arange(9, -1, -1, dtype=np.int64))
-    dd, mm, yy, d7 = d[:, 0] * 10 + d[:, 1], d[:, 2] * 10 + d[:, 3], d[:, 4] * 10 + d[:, 5], d[:, 6]
-    # century(): 0-3 -> 1900; 4 and 9 -> 2000 up to yy 36 else 1900; 5-8 -> 2000 up to yy 57 else 1800
-    cent = np.where(
-        d7 <= 3,
-        1900,
-        np.where(np.isin(d7, (4, 9)), np.where(yy <= 36, 2000, 1900), np.where(yy <= 57, 2000, 1800)),
-    )
-    year = cent + yy
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(mm, 0, 12)]
-    month_days = month_days + ((mm == 2) & leap)
-    valid = np.asarray(shaped) & (mm >= 1) & (mm <= 12) & (dd >= 1) & (dd <= month_days)
-    months = (year - 1970) * 12 + np.clip(mm, 1, 12) - 1
-    days = months.astype("datetime64[M]").astype("datetime64[D]") + (np.clip(dd, 1, 31) - 1)
-    birth = pa.array(days.astype("datetime64[D]"), pa.date32(), mask=~valid)
-    return keys, valid, birth
+    d, shaped = _cpr_digits(words.cast(pa.string()))
+    years, table = _birth_tables()
+    dd, mm, yy = (d[k] * np.uint8(10) + d[k + 1] for k in (0, 2, 4))  # at most 99: fits uint8
+    day = table[years[yy, d[6]] - 1800, np.minimum(mm, 13), np.minimum(dd, 32)]
+    valid = shaped & (day != _NO_DAY)
+    return _POWERS @ d, valid, pa.array(day, pa.int32(), mask=~valid).cast(pa.date32())

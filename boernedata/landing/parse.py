@@ -194,7 +194,7 @@ def _parse_strings(col: Column, s: pa.Array, ex: Extract, out: Parsed) -> tuple[
         enc = s  # already encoded (Parquet string columns are read as dictionaries)
     else:
         s = plain(s)
-        enc = pc.dictionary_encode(s) if len(s) >= 4096 and not col.free_text else None  # free text: counts
+        enc = pc.dictionary_encode(s) if _repeats(s) and not col.free_text else None  # free text: counts
     if enc is None or (len(enc.dictionary) > len(s) // 8 and not pa.types.is_dictionary(s.type)):
         missing = _empty(s)
         return _parse_text(col, s, missing, pc.invert(missing), ex, out), missing
@@ -207,6 +207,12 @@ def _parse_strings(col: Column, s: pa.Array, ex: Extract, out: Parsed) -> tuple[
     if pa.types.is_string(d_value.type):  # stays dictionary-encoded up to the Parquet writer
         return dictionary_array(enc.indices, d_value), missing
     return pc.take(d_value, enc.indices), missing
+
+
+def _repeats(s: pa.Array, probe: int = 4096) -> bool:
+    """Whether values repeat enough to parse the distinct ones only, judged by the first `probe` values
+    (an id per row would be hashed for nothing; either way the result is the same)."""
+    return len(s) >= probe and pc.count_distinct(s.slice(0, probe)).as_py() <= probe // 8
 
 
 def _parse_text(col: Column, s: pa.Array, missing, present, ex: Extract, out: Parsed) -> pa.Array:
