@@ -97,7 +97,7 @@ class Pseudonymizer:
 
     def apply(self, values: pa.Array) -> tuple[pa.Array, ...]:
         """(pseudonym, birth_date, sex, invalid, missing) for a string array (or a dictionary-encoded one,
-        whose distinct spellings only are parsed).
+        whose distinct spellings only are parsed); invalid and missing as numpy masks.
 
         Pseudonym and sex come back dictionary-encoded with one entry per distinct number (not per
         spelling: the Parquet writer falls back to plain pages for a dictionary that repeats a value),
@@ -108,23 +108,28 @@ class Pseudonymizer:
         encoded = pa.types.is_dictionary(values.type)
         words = values.dictionary.cast(pa.string()) if encoded else values.cast(pa.string())
         keys, valid, birth = parse_cpr_array(words)
-        empty = pc.equal(pc.utf8_trim_whitespace(words), "")
-        bad = pc.and_not(pc.is_null(birth), empty)
+        blank = np.asarray(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(words), ""), False))
+        missing = blank | ~np.asarray(words.is_valid())  # per distinct spelling (or per row)
+        bad = ~valid & ~missing
         numbers, number_of = np.unique(keys[valid], return_inverse=True)
         word_number = np.zeros(len(keys), dtype=np.int32)
         word_number[valid] = number_of
         number = pa.array(word_number, mask=~valid)  # null: missing or invalid
         sex = pa.array((keys % 2).astype(np.int32), mask=~valid)  # the 10th digit odd: M
         if encoded:
-            number, sex, birth, empty, bad = (
-                pc.take(x, values.indices) for x in (number, sex, birth, empty, bad)
-            )
+            idx = values.indices
+            number, sex, birth = (pc.take(x, idx) for x in (number, sex, birth))
+            if missing.any() or bad.any() or idx.null_count:
+                missing = _taken(missing, idx, True)
+                bad = _taken(bad, idx, False)
+            else:  # the usual case: every spelling a valid number, nothing to look up per row
+                missing = bad = np.zeros(len(idx), dtype=bool)
         return (
             pa.DictionaryArray.from_arrays(number, self._pseudonym_array(numbers)),
             birth,
             pa.DictionaryArray.from_arrays(sex, SEXES),
-            pc.fill_null(bad, False),
-            pc.fill_null(empty, True),
+            bad,
+            missing,
         )
 
     def text(self, value: str) -> str:
@@ -180,6 +185,11 @@ def _birth_tables() -> tuple[np.ndarray, np.ndarray]:
         days.astype(np.int64)
     )
     return years, table
+
+
+def _taken(mask: np.ndarray, indices: pa.Array, null_is: bool) -> np.ndarray:
+    """A per-spelling mask for every row (a null index is a null value)."""
+    return np.asarray(pc.fill_null(pc.take(pa.array(mask), indices), null_is))
 
 
 def parse_cpr_array(words: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:

@@ -55,11 +55,14 @@ class Parsed:
     checks: list[tuple[str, str, np.ndarray]] = field(default_factory=list)
     redactions: Counter = field(default_factory=Counter)
 
-    def check(self, column: str, reason: str, mask: pa.Array | pa.ChunkedArray) -> None:
-        m = pc.fill_null(mask, False)
-        if isinstance(m, pa.ChunkedArray):
-            m = m.combine_chunks()
-        arr = m.to_numpy(zero_copy_only=False)
+    def check(self, column: str, reason: str, mask: pa.Array | pa.ChunkedArray | np.ndarray) -> None:
+        if isinstance(mask, np.ndarray):
+            arr = mask
+        else:
+            m = pc.fill_null(mask, False)
+            if isinstance(m, pa.ChunkedArray):
+                m = m.combine_chunks()
+            arr = m.to_numpy(zero_copy_only=False)
         if arr.any():
             self.checks.append((column, reason, arr))
 
