@@ -1,7 +1,8 @@
 """CPR numbers: validate, derive birth date and sex, and replace by a keyed pseudonym.
 
-Work is done on the distinct values of an Arrow array only (dictionary encoding) and cached for the
-run: the check-in extract has tens of millions of rows but only tens of thousands of children.
+Work is vectorized (numpy on the Arrow buffers), done on the distinct spellings of a dictionary-encoded
+array, and the pseudonyms are cached for the run: the check-in extract has tens of millions of rows but
+only tens of thousands of children.
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ def parse_cpr(value: str) -> tuple[str, dt.date, str] | None:
 class Pseudonymizer:
     """HMAC-SHA256(key, normalized CPR), cached for the run by normalized number.
 
-    Validation, birth date and sex are vectorized over the distinct spellings of a batch (Arrow compute);
-    only numbers never seen before in the run go through Python, for the HMAC.
+    Validation, birth date and sex are vectorized over a batch (parse_cpr_array); only numbers never
+    seen before in the run go through Python, for the HMAC.
     """
 
     def __init__(self, key: bytes) -> None:
