@@ -202,6 +202,15 @@ def _worker():
     return _WORKER
 
 
+def stop_worker() -> None:
+    """Stop the GE worker and wait for it to exit (a later run starts another)."""
+    global _WORKER
+    if _WORKER is not None:
+        _WORKER.close()  # its input closes: it exits
+        _WORKER.proc.wait()
+        _WORKER = None
+
+
 class SuiteRunner:
     """Collects parsed sample frames per extract and validates them with the extract's suite."""
 
