@@ -96,8 +96,8 @@ def _peak_mb() -> float:
 
 
 class _TreeRSS(threading.Thread):
-    """Peak resident memory of this process and every process under it (land's workers, the Great
-    Expectations worker), summed, sampled every 50 ms from /proc."""
+    """Peak resident memory of this process and every process under it (land's Great Expectations
+    worker), summed, sampled every 50 ms from /proc."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
