@@ -109,8 +109,11 @@ class Pseudonymizer:
         encoded = pa.types.is_dictionary(values.type)
         words = values.dictionary.cast(pa.string()) if encoded else values.cast(pa.string())
         keys, valid, birth = parse_cpr_array(words)
-        blank = np.asarray(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(words), ""), False))
-        missing = blank | ~np.asarray(words.is_valid())  # per distinct spelling (or per row)
+        missing = ~np.asarray(words.is_valid())  # null or blank, per distinct spelling (or per row)
+        odd = np.flatnonzero(~valid & ~missing)  # a valid number is never blank: trim only the others
+        if len(odd):
+            trimmed = pc.utf8_trim_whitespace(words.take(pa.array(odd)))
+            missing[odd] = np.asarray(pc.equal(trimmed, ""))
         bad = ~valid & ~missing
         numbers, number_of = np.unique(keys[valid], return_inverse=True)
         word_number = np.zeros(len(keys), dtype=np.int32)

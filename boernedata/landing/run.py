@@ -157,7 +157,8 @@ class Run:
         from tqdm import tqdm
 
         files = self.files()
-        total = sum(p.stat().st_size for p in files)
+        sizes = {p.relative_to(self.raw).as_posix(): p.stat().st_size for p in files}
+        total = sum(sizes.values())
         self.files_per_extract = Counter("/".join(p.relative_to(self.raw).parts[:2]) for p in files)
         with tqdm(
             total=total, unit="B", unit_scale=True, desc="land", disable=not self.progress, file=sys.stderr
@@ -166,13 +167,13 @@ class Run:
             if files:
                 self.suites.start()  # the GE worker imports Great Expectations while files parse
             # Largest first, so one big file does not finish the run alone.
-            by_size = sorted(files, key=lambda p: -p.stat().st_size)
+            by_size = sorted(files, key=lambda p: -sizes[p.relative_to(self.raw).as_posix()])
             self.outcomes = []
             for outcome in self._land_each(by_size):
                 self._record(outcome)
                 self.outcomes.append(outcome)
                 bar.set_postfix_str(Path(outcome.delivery.file).name, refresh=False)
-                bar.update((self.raw / outcome.delivery.file).stat().st_size)
+                bar.update(sizes[outcome.delivery.file])
             self.outcomes.sort(key=lambda o: o.delivery.file)
             self._bar = None
         extracts = {
@@ -360,7 +361,7 @@ class Run:
                     samples.append((frame, dict(counts)))
                     sampled += k
                 good = full.filter(pa.array(~bad)) if bad.any() else full
-                writer.write(good, first=full)  # all rows of a batch choose the encodings
+                writer.write(good, full)  # all rows of the first batch choose the encodings
                 landed += good.num_rows
                 if bad.any() and raw.open_last_line is not None:
                     truncated |= bool(np.any(batch.lines[bad] == raw.open_last_line))
@@ -518,9 +519,10 @@ class _LandedWriter:
         self.writer: pq.ParquetWriter | None = None
         self.arrow_schema: pa.Schema | None = None
 
-    def write(self, table: pa.Table, first: pa.Table | None = None) -> None:
+    def write(self, table: pa.Table, batch: pa.Table) -> None:
+        """Write `table`, the good rows of `batch` (whose values choose the encodings on the first call)."""
         if self.writer is None:
-            self._open(table if first is None else first)
+            self._open(batch)
         arrays = []
         for arr, f in zip(table.columns, self.arrow_schema, strict=True):
             if arr.type != f.type:
