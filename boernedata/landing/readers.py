@@ -173,8 +173,11 @@ def _fast_csv(body: bytes, names: list[str], ex: Extract) -> pa.Table | None:
 
 
 def _physical_lines(body: bytes) -> int:
-    """Lines in the file, the last one counted also without a line break (numpy: twice bytes.count)."""
-    breaks = int(np.count_nonzero(np.frombuffer(body, np.uint8) == ord("\n")))
+    """Lines in the file, the last one counted also without a line break (numpy, 1 MB at a time so the
+    comparison stays in cache: 27 MB in 6 ms, bytes.count 19 ms, numpy on the whole file 11 ms)."""
+    data = np.frombuffer(body, np.uint8)
+    step = 1 << 20
+    breaks = sum(int(np.count_nonzero(data[i : i + step] == ord("\n"))) for i in range(0, len(data), step))
     return breaks + (0 if body.endswith(b"\n") else 1)
 
 
