@@ -191,7 +191,9 @@ def parse_column(col: Column, arr: pa.Array, ex: Extract, pseudo: Pseudonymizer,
     out.columns[name] = value
 
 
-def _parse_strings(col: Column, s: pa.Array, ex: Extract, out: Parsed) -> tuple[pa.Array, pa.Array]:
+def _parse_strings(
+    col: Column, s: pa.Array, ex: Extract, out: Parsed
+) -> tuple[pa.Array, pa.Array | np.ndarray]:
     """Parse and check the distinct values only when they are few (codes, dates), else every value."""
     if pa.types.is_dictionary(s.type) and not col.free_text:
         enc = s  # already encoded (Parquet string columns are read as dictionaries)
@@ -206,7 +208,10 @@ def _parse_strings(col: Column, s: pa.Array, ex: Extract, out: Parsed) -> tuple[
     d_value = _parse_text(col, enc.dictionary, d_missing, pc.invert(d_missing), ex, sub)
     for c, r, m in sub.checks:
         out.check(c, r, pc.take(pa.array(m), enc.indices))
-    missing = pc.fill_null(pc.take(d_missing, enc.indices), True)  # a null index is a null value
+    if enc.indices.null_count or pc.any(d_missing).as_py():
+        missing = pc.fill_null(pc.take(d_missing, enc.indices), True)  # a null index is a null value
+    else:  # the usual case: no value missing, nothing to look up per row
+        missing = np.zeros(len(enc.indices), dtype=bool)
     if pa.types.is_string(d_value.type):  # stays dictionary-encoded up to the Parquet writer
         return dictionary_array(enc.indices, d_value), missing
     return pc.take(d_value, enc.indices), missing
