@@ -17,6 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from boernedata.landing.masks import per_row
+
 CPR_SHAPE = re.compile(r"^(\d{6})-?(\d{4})$", re.ASCII)  # ASCII digits only
 MASK = "XXXXXX-XXXX"
 SEXES = pa.array(["K", "M"])  # by the parity of the 10th digit: even K, odd M
@@ -123,11 +125,7 @@ class Pseudonymizer:
         if encoded:
             idx = values.indices
             number, sex, birth = (pc.take(x, idx) for x in (number, sex, birth))
-            if missing.any() or bad.any() or idx.null_count:
-                missing = _taken(missing, idx, True)
-                bad = _taken(bad, idx, False)
-            else:  # the usual case: every spelling a valid number, nothing to look up per row
-                missing = bad = np.zeros(len(idx), dtype=bool)
+            missing, bad = per_row(missing, idx, True), per_row(bad, idx, False)
         return (
             pa.DictionaryArray.from_arrays(number, self._pseudonym_array(numbers)),
             birth,
@@ -188,11 +186,6 @@ def _birth_tables() -> tuple[np.ndarray, np.ndarray]:
         days.astype(np.int64)
     )
     return years, table
-
-
-def _taken(mask: np.ndarray, indices: pa.Array, null_is: bool) -> np.ndarray:
-    """A per-spelling mask for every row (a null index is a null value)."""
-    return np.asarray(pc.fill_null(pc.take(pa.array(mask), indices), null_is))
 
 
 def parse_cpr_array(words: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:

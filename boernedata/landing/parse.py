@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from boernedata.contracts import KIND_ARROW_TYPES, Column, Extract, cpr_landed_names
 from boernedata.landing.cpr import Pseudonymizer
+from boernedata.landing.masks import per_row
 from boernedata.landing.redact import redact
 
 # Reason codes of quarantined rows. Reasons starting with "bad_" (and missing_value) leave the parsed
@@ -207,11 +208,8 @@ def _parse_strings(
     d_missing = _empty(enc.dictionary)
     d_value = _parse_text(col, enc.dictionary, d_missing, pc.invert(d_missing), ex, sub)
     for c, r, m in sub.checks:
-        out.check(c, r, pc.take(pa.array(m), enc.indices))
-    if enc.indices.null_count or pc.any(d_missing).as_py():
-        missing = pc.fill_null(pc.take(d_missing, enc.indices), True)  # a null index is a null value
-    else:  # the usual case: no value missing, nothing to look up per row
-        missing = np.zeros(len(enc.indices), dtype=bool)
+        out.check(c, r, per_row(m, enc.indices, False))
+    missing = per_row(d_missing, enc.indices, True)
     if pa.types.is_string(d_value.type):  # stays dictionary-encoded up to the Parquet writer
         return dictionary_array(enc.indices, d_value), missing
     return pc.take(d_value, enc.indices), missing
