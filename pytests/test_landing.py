@@ -220,6 +220,8 @@ FILE_FAULTS: list[tuple[str, str]] = [
     ("kbhbarn/fremmoede/fremmoede_2025-02.parquet", "not a readable Parquet file"),
     ("kbhbarn/fremmoede/fremmoede_2025-01.parquet", "misses required column(s) event_type"),
     ("aula/brugsdata/brugsdata_2025-02.jsonl", "truncated"),
+    ("aula/kommegaa/kommegaa_2025-02.jsonl", "not valid UTF-8: undecodable byte 0xe6 on line 2"),
+    ("kbhbarn/indskrivninger/indskrivninger_2025-02-28.csv", "header but no data rows"),
     ("social/ppr/ppr_2025-extra.csv", "does not match the contract's file name"),
     ("ukendt/system/fil.csv", "not in any contract's folder"),
 ]
@@ -309,6 +311,14 @@ def write_corpus(raw: Path) -> None:
     ex = extract("aula/brugsdata")
     text = "".join(json.dumps(r) + "\n" for r in rows(ex))
     (raw_dir(raw, ex) / ex.file_name("2025-02")).write_text(text[:-30], encoding="utf-8")
+    ex = extract("aula/kommegaa")  # a JSON line with a windows-1252 "æ" in a UTF-8 extract
+    recs = [{**r, "changed_by": "personale"} for r in rows(ex)]
+    recs[1]["changed_by"] = "forælder"
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs)
+    (raw_dir(raw, ex) / ex.file_name("2025-02")).write_bytes(text.encode("cp1252"))
+    ex = extract("kbhbarn/indskrivninger")  # only Unicode whitespace (a no-break space) after the header
+    path = write(raw, ex, [], "2025-02-28")
+    path.write_bytes(path.read_bytes() + "\u00a0\n".encode())
     ex = extract("social/ppr")
     write(raw, ex, rows(ex))
     (raw_dir(raw, ex) / "ppr_2025-extra.csv").write_bytes(

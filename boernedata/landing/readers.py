@@ -126,31 +126,60 @@ def _check_header(names: list[str], ex: Extract, raw_header: str, kind: str) -> 
 # ------------------------------------------------------------------------------------------- CSV
 
 
-def read_csv(path: Path, ex: Extract) -> RawFile:
-    data = path.read_bytes()
+def read_csv(path: Path, ex: Extract, data: bytes | None = None) -> RawFile:
+    """`data`: the file's bytes when the caller has read them already (to hash them)."""
+    data = path.read_bytes() if data is None else data
     if not _NON_SPACE_BYTES.search(data):
         raise FileRejected("is empty (no header, no rows); deliver the extract again")
-    text = _decode(data, ex)
-    first_nl = text.find("\n")
-    raw_header = (text if first_nl < 0 else text[:first_nl]).rstrip("\r")
+    body, text = _utf8_body(data, ex)
+    first_nl = body.find(b"\n")
+    raw_header = (body if first_nl < 0 else body[:first_nl]).decode("utf-8").rstrip("\r")
     names = [n.strip() for n in next(csv.reader([raw_header], delimiter=ex.delimiter))]
     warnings = _check_header(names, ex, raw_header, "header")
-    if first_nl < 0 or not _NON_SPACE.search(text, first_nl + 1):
+    if first_nl < 0 or not _has_text_after(body, first_nl + 1):
         raise FileRejected("has a header but no data rows (empty or truncated); deliver the extract again")
 
-    body = text.encode("utf-8") if ex.encoding != "utf-8" or data.startswith(b"\xef\xbb\xbf") else data
-    if body.startswith(b"\xef\xbb\xbf"):
-        body = body[3:]
     table = _fast_csv(body, names, ex)
     if table is not None:
         faults: list[ReadFault] = []
         lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
     else:  # quoted line breaks, blank lines or broken lines: the exact (slower) reader finds every line
-        table, lines, faults = _exact_csv(text, names, ex)
+        table, lines, faults = _exact_csv(text if text is not None else body.decode("utf-8"), names, ex)
     table = table.select(ex.column_names)
     last = max([*(int(x) for x in lines[-1:]), *(f.line for f in faults[-1:])], default=0)
     open_last = None if body.endswith(b"\n") else last
     return RawFile(_slices(table, lines), faults, warnings, table.num_rows + len(faults), open_last)
+
+
+def _utf8_body(data: bytes, ex: Extract) -> tuple[bytes, str | None]:
+    """(the file as UTF-8 bytes without a byte order mark, its decoded text when decoding was needed).
+
+    A UTF-8 file is only validated (Arrow, in place: 27 MB in 2 ms, decoding takes 22 ms); a
+    windows-1252 file is decoded and encoded again. Undecodable bytes raise FileRejected."""
+    if ex.encoding == "windows-1252":
+        text = _decode(data, ex)
+        return text.encode("utf-8"), text
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not _valid_utf8(body):
+        _decode(data, ex)  # raises, naming the line
+    return body, None
+
+
+def _valid_utf8(data: bytes) -> bool:
+    offsets = pa.py_buffer(np.array([0, len(data)], np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _has_text_after(body: bytes, start: int) -> bool:
+    """Whether anything but whitespace (Unicode's, as str.strip() sees it) follows `start`."""
+    m = _NON_SPACE_BYTES.search(body, start)
+    if m is None:
+        return False
+    return body[m.start()] < 0x80 or bool(_NON_SPACE.search(body[m.start() :].decode("utf-8")))
 
 
 def _fast_csv(body: bytes, names: list[str], ex: Extract) -> pa.Table | None:
@@ -243,14 +272,16 @@ def _json_text(v: object) -> str | None:
     return json.dumps(v, ensure_ascii=False)
 
 
-def read_jsonl(path: Path, ex: Extract) -> RawFile:
-    data = path.read_bytes()
+def read_jsonl(path: Path, ex: Extract, data: bytes | None = None) -> RawFile:
+    """`data`: the file's bytes when the caller has read them already (to hash them)."""
+    data = path.read_bytes() if data is None else data
     if not _NON_SPACE_BYTES.search(data):
         raise FileRejected("is empty (no lines); deliver the extract again")
-    text = _decode(data, ex)
-    fast = _fast_jsonl(data, text, ex)
+    body, text = _utf8_body(data, ex)
+    fast = _fast_jsonl(body, ex)
     if fast is not None:
         return fast
+    text = text if text is not None else body.decode("utf-8")
     physical = text.split("\n")
     if physical and physical[-1] == "":
         physical.pop()
@@ -293,20 +324,20 @@ def read_jsonl(path: Path, ex: Extract) -> RawFile:
     return RawFile(_slices(table, np.asarray(lines, dtype=np.int64)), faults, warnings, rows, open_last)
 
 
-def _fast_jsonl(data: bytes, text: str, ex: Extract) -> RawFile | None:
+def _fast_jsonl(body: bytes, ex: Extract) -> RawFile | None:
     """pyarrow's JSON reader when every line is a well-typed object (JSON numbers for int columns,
-    strings for the rest) and there are no blank lines; anything else takes the exact Python path."""
+    strings for the rest) and there are no blank lines; anything else takes the exact Python path.
+    `body`: valid UTF-8 without a byte order mark."""
     import pyarrow.json as pajson
 
-    first_nl = text.find("\n")
+    first_nl = body.find(b"\n")
     try:
-        first = json.loads(text if first_nl < 0 else text[:first_nl])
+        first = json.loads(body if first_nl < 0 else body[:first_nl])
     except json.JSONDecodeError:
         return None
     if not isinstance(first, dict) or any(c not in first for c in ex.column_names):
         return None
     schema = pa.schema([(c.name, pa.int64() if c.kind == "int" else pa.string()) for c in ex.columns])
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
         table = pajson.read_json(
             io.BytesIO(body),
@@ -327,7 +358,8 @@ def _fast_jsonl(data: bytes, text: str, ex: Extract) -> RawFile | None:
 # --------------------------------------------------------------------------------------- Parquet
 
 
-def read_parquet(path: Path, ex: Extract) -> RawFile:
+def read_parquet(path: Path, ex: Extract, data: bytes | None = None) -> RawFile:
+    """Streamed from the file, row group by row group (`data` is not used: see read_csv)."""
     try:
         probe = pq.ParquetFile(path)
         names = probe.schema_arrow.names
