@@ -5,23 +5,24 @@
 
 Prints (1) the time to read every raw file with pyarrow only (CSV/JSON Lines parsed to Arrow, Parquet
 read row group by row group), (2) the time of `land` into a fresh landing folder, their ratio, peak
-resident memory (its process and every process under it, summed) and CPU time of each phase, and row
-counts. The target (issue 4): land <= ~2x the plain read, in bounded memory. Each phase runs in its own
-subprocess.
+resident memory and CPU time of each phase, and row counts. The target (issue 4): land <= ~2x the
+plain read, in bounded memory. Each phase runs in its own subprocess; with --repeat N the phases
+alternate N times (this machine's timings vary by 10-20% from run to run) and the medians are compared.
+
+Peak memory is the kernel's high-water mark (getrusage) of the phase's process plus that of its largest
+waited-for child (land's Great Expectations worker): an upper bound of their sum, as the two peaks need
+not coincide. A sampler polling /proc was used before; it cost both phases ~15% of their time.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -92,42 +93,14 @@ def _cpu_seconds() -> float:
 
 
 def _peak_mb() -> float:
-    return _TREE.peak_mb if _TREE else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """High-water resident memory of this process plus its largest waited-for child, in MB."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (me.ru_maxrss + kids.ru_maxrss) / 1024
 
 
-class _TreeRSS(threading.Thread):
-    """Peak resident memory of this process and every process under it (land's Great Expectations
-    worker), summed, sampled every 50 ms from /proc."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak_mb = 0.0
-
-    def run(self) -> None:
-        while True:
-            self.peak_mb = max(self.peak_mb, sum(_rss_kb(p) for p in _tree(os.getpid())) / 1024)
-            time.sleep(0.05)
-
-
-def _tree(pid: int) -> list[int]:
-    out = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        with contextlib.suppress(OSError):
-            out += [q for c in task.read_text().split() for q in _tree(int(c))]
-    return out
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-_TREE: _TreeRSS | None = None
+def _median(runs: list[dict]) -> dict:
+    """The run of median time (the lower middle one of an even count)."""
+    return sorted(runs, key=lambda r: r["seconds"])[(len(runs) - 1) // 2]
 
 
 def _phase(args: list[str]) -> dict:
@@ -143,13 +116,10 @@ def main() -> int:
     p.add_argument("--raw", help="an existing raw folder (skips generation)")
     p.add_argument("--landing", help="landing folder (default: a fresh temporary folder, removed after)")
     p.add_argument("--verbose", action="store_true", help="show land's stderr")
+    p.add_argument("--repeat", type=int, default=1, help="alternate the two phases N times; medians")
     p.add_argument("--phase", choices=["read", "land"], help=argparse.SUPPRESS)
     args = p.parse_args()
 
-    if args.phase and Path("/proc/self/status").exists():
-        global _TREE
-        _TREE = _TreeRSS()
-        _TREE.start()
     if args.phase == "read":
         print(json.dumps(read_only(Path(args.raw))))
         return 0
@@ -171,16 +141,24 @@ def main() -> int:
         size = sum(f.stat().st_size for f in raw.rglob("*") if f.is_file())
         landing = Path(args.landing) if args.landing else tmp / "landing"
         shutil.rmtree(landing, ignore_errors=True)
-        read = _phase(["--phase", "read", "--raw", str(raw)])
-        landed = _phase(
-            ["--phase", "land", "--raw", str(raw), "--landing", str(landing)]
-            + (["--verbose"] if args.verbose else [])
-        )
+        reads, lands = [], []
+        for _ in range(max(args.repeat, 1)):
+            reads.append(_phase(["--phase", "read", "--raw", str(raw)]))
+            shutil.rmtree(landing, ignore_errors=True)
+            lands.append(
+                _phase(
+                    ["--phase", "land", "--raw", str(raw), "--landing", str(landing)]
+                    + (["--verbose"] if args.verbose else [])
+                )
+            )
+        read, landed = _median(reads), _median(lands)
         print(f"raw folder: {raw} ({size / 1e6:,.0f} MB, {read['files']} files, {read['rows']:,} rows)")
-        for name, r in (("read only (pyarrow):", read), ("boernedata land:", landed)):
+        for name, runs, r in (("read only (pyarrow):", reads, read), ("boernedata land:", lands, landed)):
+            times = ", ".join(f"{x['seconds']:.1f}" for x in runs)
+            each = f"   runs {times} s" if len(runs) > 1 else ""
             print(
                 f"{name:20s} {r['seconds']:8.2f} s   CPU {r['cpu_seconds']:6.1f} s   "
-                f"peak RSS {r['peak_rss_mb']:,.0f} MB"
+                f"peak RSS {r['peak_rss_mb']:,.0f} MB{each}"
             )
         print(f"ratio land/read:      {landed['seconds'] / read['seconds']:8.2f}")
         print(
