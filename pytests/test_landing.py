@@ -473,6 +473,31 @@ def test_vectorized_cpr_agrees_with_parse_cpr():
             assert bool(invalid[k]) == (hit is None and text is not None and bool(text.strip())), text
 
 
+def test_pseudonyms_cached_across_batches_and_threads():
+    """The run's cache (hash index, recent numbers, merges) gives every number its own HMAC, from any
+    thread; pseudonyms that repeat come dictionary-encoded, one entry per number, others plain."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    dates = [f"{d:02d}{m:02d}{y:02d}" for y in (15, 16) for m in (1, 6) for d in (1, 28)]
+    numbers = [d + str(s) for d in dates for s in range(4000, 6500)]  # 20 000 distinct, born 2015-16
+    spelled = [n if i % 3 else n[:6] + "-" + n[6:] for i, n in enumerate(numbers)]
+    pseudo = Pseudonymizer(KEY)
+    batches = [spelled[i : i + 3000] for i in range(0, len(spelled), 3000)]
+
+    def land_batch(batch):
+        return batch, pseudo.apply(pa.array(batch + batch[:100], pa.string()))[0]
+
+    with ThreadPoolExecutor(4) as pool:
+        for batch, pseudonym in pool.map(land_batch, batches + batches[::-1]):
+            assert pa.types.is_string(pseudonym.type)  # numbers that hardly repeat: plain
+            want = [pseudo.pseudonym(parse_cpr(t)[0]) for t in batch + batch[:100]]
+            assert pseudonym.to_pylist() == want
+    repeated = [numbers[k % 500] if k % 2 else spelled[k % 500] for k in range(10_000)] + ["1"]
+    pseudonym = pseudo.apply(pa.array(repeated, pa.string()))[0]
+    assert pa.types.is_dictionary(pseudonym.type) and len(pseudonym.dictionary) == 500
+    assert pseudonym.to_pylist() == [pseudo.pseudonym(parse_cpr(t)[0]) for t in repeated[:-1]] + [None]
+
+
 def test_free_text_redacted(corpus):
     _, landing, _ = corpus
     notes = [r["note"] for r in read_landed(landing, "kvalitativ/observationer").to_pylist()]
