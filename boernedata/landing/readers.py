@@ -179,7 +179,9 @@ def _has_text_after(body: bytes, start: int) -> bool:
     m = _NON_SPACE_BYTES.search(body, start)
     if m is None:
         return False
-    return body[m.start()] < 0x80 or bool(_NON_SPACE.search(body[m.start() :].decode("utf-8")))
+    if body[m.start()] < 0x80 and not 0x1C <= body[m.start()] <= 0x1F:  # ASCII, not a separator
+        return True
+    return bool(_NON_SPACE.search(body[m.start() :].decode("utf-8")))  # rare: decode the rest
 
 
 def _fast_csv(body: bytes, names: list[str], ex: Extract) -> pa.Table | None:
