@@ -50,10 +50,11 @@ def parse_cpr(value: str) -> tuple[str, dt.date, str] | None:
     return digits, birth, "M" if int(digits[9]) % 2 else "K"
 
 
-# A pseudonym column is dictionary-encoded when its distinct numbers are at most 1/DICTIONARY_SHARE of
-# its rows, else plain (a parent per row). The Parquet writer hashes every dictionary entry (100 000
-# pseudonyms: 24 ms) but copies plain values cheaply (200 000: 7.5 ms); plain from 1/8 on was tried,
-# and the larger files cost more to write than the hashing saved.
+# A string column is landed dictionary-encoded when its distinct values are at most 1/DICTIONARY_SHARE
+# of its rows, else plain (a pseudonym per parent, a guardian id per row): the rule of the landed writer
+# (run._LandedWriter), which apply() follows for pseudonyms. The Parquet writer hashes every dictionary
+# entry (100 000 pseudonyms: 24 ms) but copies plain values cheaply (200 000: 7.5 ms); plain from 1/8
+# on was tried, and the larger files cost more to write than the hashing saved.
 DICTIONARY_SHARE = 2
 HEX_WIDTH = 64  # characters of a pseudonym: SHA-256 in hex
 
@@ -90,12 +91,14 @@ class Pseudonymizer:
         miss = np.flatnonzero(slots < 0)
         if not len(miss):
             return slots
+        unknown = keys[miss]
         with self._lock:  # another thread may have added some meanwhile: look again, then add
-            found = self._find(keys[miss], self._index, self._recent)
-            new = np.unique(keys[miss][found < 0])
+            found = self._find(unknown, self._index, self._recent)
+            new = np.unique(unknown[found < 0])
             if len(new):
                 self._add(new)
-            slots[miss] = self._find(keys[miss], self._index, self._recent)
+                found = self._find(unknown, self._index, self._recent)
+        slots[miss] = found
         return slots
 
     @staticmethod

@@ -36,7 +36,7 @@ from boernedata.contracts import (
     landed_schema,
     write_schema_files,
 )
-from boernedata.landing.cpr import MASK, Pseudonymizer, parse_cpr
+from boernedata.landing.cpr import DICTIONARY_SHARE, MASK, Pseudonymizer, parse_cpr
 from boernedata.landing.ledger import Delivery, Ledger
 from boernedata.landing.parse import parse_batch, plain
 from boernedata.landing.readers import READERS, FileRejected, ReadFault
@@ -559,7 +559,7 @@ class _LandedWriter:
             # run). Dictionary entries: pseudonyms and sexes have one per number (counting distinct
             # values costs more: household file 0.26 s, not 0.09 s)
             entries = sum(len(c.dictionary) for c in col.chunks)
-            return entries <= first.num_rows // 2
+            return entries * DICTIONARY_SHARE <= first.num_rows
 
         dictionary = pa.dictionary(pa.int32(), pa.string())
         strings = [f.name for f in self.schema if f.type == pa.string()]
