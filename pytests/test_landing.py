@@ -473,6 +473,28 @@ def test_vectorized_cpr_agrees_with_parse_cpr():
             assert bool(invalid[k]) == (hit is None and text is not None and bool(text.strip())), text
 
 
+LONG_KEY = b"a key longer than SHA-256's block of 64 bytes is hashed first" * 2
+
+
+@pytest.mark.parametrize("key", [KEY, b"k" * 64, LONG_KEY])
+def test_batched_hmac_is_hmac_sha256(key):
+    """The run's batched HMAC (keyed states copied per number) against the standard library's, for a
+    short key, one of exactly a block and one longer than a block."""
+    import hashlib
+    import hmac
+
+    import numpy as np
+
+    from boernedata.landing.cpr import _ascii_numbers, _hmac_sha256_many, _hmac_states
+
+    numbers = np.array([101154001, 3112999999, 1, 9999999999], np.int64)
+    assert _ascii_numbers(numbers) == [b"0101154001", b"3112999999", b"0000000001", b"9999999999"]
+    got = _hmac_sha256_many(_hmac_states(key), _ascii_numbers(numbers))
+    want = b"".join(hmac.new(key, f"{k:010d}".encode(), hashlib.sha256).digest() for k in numbers.tolist())
+    assert got == want
+    assert Pseudonymizer(key).pseudonym("0101154001") == want[:32].hex()
+
+
 def test_pseudonyms_cached_across_batches_and_threads():
     """The run's cache (hash index, recent numbers, merges) gives every number its own HMAC, from any
     thread; pseudonyms that repeat come dictionary-encoded, one entry per number, others plain."""
@@ -669,3 +691,28 @@ def test_timestamp_fast_cast_agrees_with_exact_parse():
         dt.datetime(2025, 7, 4, 7, 42, 10),
         dt.datetime(2025, 10, 26, 2, 30, 0, 250000),
     ]
+
+
+def test_signed_numbers_parse_per_contract():
+    """A single leading sign is part of the contract's number format; a doubled one is a bad number."""
+    import pyarrow.compute as pc
+
+    from boernedata.landing import parse
+
+    cases = [
+        ("int", "skoleadm/elever", ["+5", "-5", "7", "++5", "+-5", ""], [5, -5, 7, None, None, None]),
+        ("int", "hr/personale", ["+1.234", "-12", "+", ""], [1234, -12, None, None]),
+        ("decimal", "hr/personale", ["+1.234,50", "-0,5", "++1", ""], [1234.5, -0.5, None, None]),
+        ("decimal", "sundhed/maalinger", ["+12.5", "-.5", "+-1", ""], [12.5, -0.5, None, None]),
+        ("int", "skoleadm/elever", ["1", "2"], [1, 2]),  # no plus anywhere: nothing trimmed
+    ]
+    for kind, key, values, want in cases:
+        col = parse.Column("n", kind, required=False)
+        s = pa.array(values)
+        missing = pc.equal(s, "")
+        out = parse.Parsed(columns={})
+        got = parse._parse_text(col, s, missing, pc.invert(missing), extract(key), out).to_pylist()
+        assert got == want, (key, values, got)
+        bad = [v for v, w in zip(values, want, strict=True) if w is None and v]
+        flagged = [values[i] for _, r, m in out.checks if r == "bad_number" for i in m.nonzero()[0]]
+        assert flagged == bad, (key, flagged)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import hmac
 import re
 import threading
@@ -70,6 +71,7 @@ class Pseudonymizer:
         if not key:
             raise ValueError("an empty pseudonym key is not allowed")
         self._key = key
+        self._hmac_states = _hmac_states(key)
         # The run's pseudonyms as fixed-width hex rows by slot, in a buffer that doubles when full (a
         # growing Arrow array concatenated for every batch with new numbers copied ~1 GB per copenhagen
         # run). Slots are looked up in a hash index of the numbers of the first slots, the later ones
@@ -114,7 +116,7 @@ class Pseudonymizer:
 
     def _add(self, new: np.ndarray) -> None:
         """Pseudonyms for new numbers (sorted, distinct, none known); the caller holds the lock."""
-        fresh = "".join(self.pseudonym(f"{k:010d}") for k in new.tolist()).encode("ascii")
+        fresh = _hmac_sha256_many(self._hmac_states, _ascii_numbers(new)).hex().encode("ascii")
         first, count = self._count, self._count + len(new)
         if count > len(self._hex):  # readers keep the old buffer, which holds their slots
             grown = np.empty((max(count, 2 * len(self._hex)), HEX_WIDTH // 8), np.uint64)
@@ -212,6 +214,43 @@ class Pseudonymizer:
         """A CPR value for a quarantine record: its pseudonym, or masked when it does not parse."""
         hit = self._lookup(value) if value else None
         return f"pseudonym:{hit[0]}" if hit else (MASK if value else "")
+
+
+def _hmac_states(key: bytes) -> tuple:
+    """The SHA-256 states after the inner and the outer padded key of HMAC-SHA256 (RFC 2104)."""
+    block = hashlib.sha256().block_size
+    key = hashlib.sha256(key).digest() if len(key) > block else key
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    return inner, outer
+
+
+def _hmac_sha256_many(states: tuple, messages: list[bytes]) -> bytes:
+    """HMAC-SHA256 of each message, the digests concatenated: the keyed states are copied per message,
+    not rebuilt from the key (340 000 numbers, the copenhagen scale: 0.6 s against 1.5 s for
+    hmac.digest per number). Pseudonymizer.pseudonym() is the one-value reference."""
+    inner, outer = states
+
+    def digest(message: bytes, inner_copy=inner.copy, outer_copy=outer.copy) -> bytes:
+        h = inner_copy()
+        h.update(message)
+        o = outer_copy()
+        o.update(h.digest())
+        return o.digest()
+
+    return b"".join(map(digest, messages))
+
+
+def _ascii_numbers(numbers: np.ndarray) -> list[bytes]:
+    """Each normalized number (int64) as its ten ASCII digits."""
+    digits = np.empty((len(numbers), 10), np.uint8)
+    rest = numbers.copy()
+    for k in range(9, -1, -1):
+        digits[:, k] = rest % 10 + ord("0")
+        rest //= 10
+    raw = digits.tobytes()
+    return [raw[i : i + 10] for i in range(0, len(raw), 10)]
 
 
 _NO_DAY = np.iinfo(np.int32).min
