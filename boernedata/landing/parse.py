@@ -221,6 +221,13 @@ def _repeats(s: pa.Array, probe: int = 4096) -> bool:
     return len(s) >= probe and pc.count_distinct(s.slice(0, probe)).as_py() <= probe // 8
 
 
+def _without_plus(v: pa.Array) -> pa.Array:
+    """The values without a leading plus, which Arrow's casts do not take (rows where one remains, or
+    where the plus was doubled, fail the shape check and are not cast). Trimmed only when a value has
+    one: a scan is cheaper than rewriting every value."""
+    return pc.utf8_ltrim(v, characters="+") if pc.any(pc.starts_with(v, "+")).as_py() else v
+
+
 def _parse_text(col: Column, s: pa.Array, missing, present, ex: Extract, out: Parsed) -> pa.Array:
     name, kind = col.name, col.kind
     danish = ex.decimal == "danish"
@@ -235,15 +242,16 @@ def _parse_text(col: Column, s: pa.Array, missing, present, ex: Extract, out: Pa
             out.check(name, "pattern_mismatch", pc.and_(present, pc.invert(_full_match(s, col.pattern))))
         return value
     v = pc.utf8_trim_whitespace(s)
-    num = pc.replace_substring_regex(v, r"^\+", "")  # Arrow casts do not take a leading plus
     if kind == "int":
         ok = pc.match_substring_regex(v, DANISH_INT if danish else PLAIN_INT)
+        num = _without_plus(v)
         clean = pc.replace_substring(num, ".", "") if danish else num
         value = pc.cast(_null_where(clean, pc.invert(ok)), pa.int64())
         out.check(name, "bad_number", pc.and_(present, pc.invert(ok)))
         return value
     if kind == "decimal":
         ok = pc.match_substring_regex(v, DANISH_DECIMAL if danish else PLAIN_DECIMAL)
+        num = _without_plus(v)
         clean = pc.replace_substring(pc.replace_substring(num, ".", ""), ",", ".") if danish else num
         value = pc.cast(_null_where(clean, pc.invert(ok)), pa.float64())
         out.check(name, "bad_number", pc.and_(present, pc.invert(ok)))
