@@ -166,10 +166,8 @@ class Run:
             self._bar = bar if self.progress else None
             if files:
                 self.suites.start()  # the GE worker imports Great Expectations while files parse
-            # Largest first, so one big file does not finish the run alone.
-            by_size = sorted(files, key=lambda p: -sizes[p.relative_to(self.raw).as_posix()])
             self.outcomes = []
-            for outcome in self._land_each(by_size):
+            for outcome in self._land_each(self._order(files, sizes)):
                 self._record(outcome)
                 self.outcomes.append(outcome)
                 bar.set_postfix_str(Path(outcome.delivery.file).name, refresh=False)
@@ -202,6 +200,23 @@ class Run:
             )
             return 1
         return 0
+
+    def _order(self, files: list[Path], sizes: dict[str, int]) -> list[Path]:
+        """Extract by extract, the smallest extracts first, each one's files largest first. A suite
+        validates when the extract's last file lands and costs ~0.2 s however small the extract: the
+        small ones validate while the large ones land. (Largest files first over all left the worker
+        validating 15 small extracts 2.3 s after the last copenhagen file, one core idle.)"""
+
+        def extract(p: Path) -> str:
+            return "/".join(p.relative_to(self.raw).parts[:2])
+
+        def size(p: Path) -> int:
+            return sizes[p.relative_to(self.raw).as_posix()]
+
+        totals = Counter()
+        for p in files:
+            totals[extract(p)] += size(p)
+        return sorted(files, key=lambda p: (totals[extract(p)], extract(p), -size(p)))
 
     def _land_each(self, files: list[Path]) -> Iterator[FileOutcome]:
         """The outcome of every file, as each finishes, WORKERS files at a time: Arrow's kernels, Parquet
@@ -318,14 +333,20 @@ class Run:
             raw = READERS[ex.fmt](path, ex, data)
             outcome.warnings = raw.warnings
             writer = _LandedWriter(tmp, ex, schema)
-            q_writer = pq.ParquetWriter(q_tmp, QUARANTINE_SCHEMA)
+
+            def to_quarantine(table: pa.Table) -> None:  # the file is made for the first bad row only
+                nonlocal q_writer
+                if q_writer is None:
+                    q_writer = pq.ParquetWriter(q_tmp, QUARANTINE_SCHEMA)
+                q_writer.write_table(table)
+
             landed = quarantined = sampled = 0
             quota = sample_rows(self.files_per_extract.get(ex.key, 1))
             unique = {c.name: _UniqueTracker() for c in ex.columns if c.unique}
             samples: list = []  # for the GE suite, handed over once the file is accepted
             truncated = any(f.line == raw.open_last_line for f in raw.faults)
             if raw.faults:
-                q_writer.write_table(self._fault_table(raw.faults, rel, period))
+                to_quarantine(self._fault_table(raw.faults, rel, period))
                 quarantined += len(raw.faults)
                 for f in raw.faults:
                     _note(outcome, "", f.reason, f.line)
@@ -372,9 +393,7 @@ class Run:
                 if bad.any() and raw.open_last_line is not None:
                     truncated |= bool(np.any(batch.lines[bad] == raw.open_last_line))
                 if bad.any():
-                    q_writer.write_table(
-                        self._quarantine_table(ex, batch, parsed.checks, first, bad, rel, period)
-                    )
+                    to_quarantine(self._quarantine_table(ex, batch, parsed.checks, first, bad, rel, period))
                     quarantined += int(bad.sum())
                     rows = np.flatnonzero(bad)
                     for k, (c, r, _) in enumerate(parsed.checks):
@@ -388,8 +407,10 @@ class Run:
                     "parse; deliver the complete extract again"
                 )
             writer.close()
-            q_writer.close()
-            writer = q_writer = None
+            writer = None
+            if q_writer is not None:
+                q_writer.close()
+                q_writer = None
             outcome.samples = samples
         except BaseException:
             if writer is not None:
