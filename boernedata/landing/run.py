@@ -46,9 +46,10 @@ from boernedata.landing.suites import SuiteRunner, sample_rows
 QUARANTINE_DIR = "_quarantine"
 REPORTS_DIR = "_reports"
 LOCK_FILE = ".land.lock"
-# Files landed at the same time: one more than the cores (a thread waiting on its file's GE result or on
-# I/O leaves a core free; measured at copenhagen on 2 cores: 2 -> 68.6 s, 3 -> 62.2 s, 4 -> 61.6 s),
-# capped because every file in flight holds a batch in memory.
+# Files landed at the same time: one more than the cores, so a thread waiting on I/O leaves no core
+# free (copenhagen on 2 cores, medians of 3: 2 -> 42.7 s, 3 -> 42.8 s, 4 -> 42.0 s, within this
+# machine's noise; an earlier, slower landing measured 2 -> 68.6 s, 3 -> 62.2 s), capped because every
+# file in flight holds its raw bytes and a batch in memory.
 WORKERS = min(8, (os.cpu_count() or 2) + 1)
 
 QUARANTINE_SCHEMA = pa.schema(
