@@ -159,18 +159,29 @@ class _Pending:
 
 
 def _validate(key: str, frame: pd.DataFrame) -> list[tuple[int, str, bool, list[int], str | None]]:
-    """Run the suite of extract `key` on a frame; (spec index, type, success, unexpected rows, error)."""
+    """Run the suite of extract `key` on a frame; (spec index, type, success, unexpected rows, error).
+
+    The whole suite runs for success only (GE's BOOLEAN_ONLY: 3.7 s against 5.5 s for the 29
+    copenhagen validations); only an expectation that fails runs again, for its unexpected rows."""
     from boernedata.contracts import extract
 
     ctx, batch_def = _context()
     if key not in _SUITES:  # registered once per process, like the context
         _SUITES[key] = ctx.suites.add(build_suite(extract(key)))
+    suite = _SUITES[key]
     batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas' "pattern has match groups" from GE's regex metric
-        result = batch.validate(_SUITES[key], result_format={"result_format": "COMPLETE"})
+        results = batch.validate(suite, result_format={"result_format": "BOOLEAN_ONLY"}).results
+        by_spec = {e.meta["spec"]: e for e in suite.expectations}
+        results = [
+            r
+            if r.success
+            else batch.validate(by_spec[r.expectation_config.meta["spec"]], result_format="COMPLETE")
+            for r in results
+        ]
     out = []
-    for r in result.results:  # GE does not keep the suite's order: match by the index in meta
+    for r in results:  # GE does not keep the suite's order: match by the index in meta
         idx = r.result.get("unexpected_index_list") or []
         if idx and isinstance(idx[0], dict):  # compound expectations list index dicts
             idx = [d.get("index", d) for d in idx]
