@@ -47,6 +47,10 @@ DANISH_DECIMAL = r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}[ T]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?$"
 TIMESTAMP_TZ = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}:?\d{2}|Z)$"
 TIME_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+# The usual fixed-width spellings of TIMESTAMP and TIMESTAMP_TZ ('9' a digit, '±' a sign): a column of
+# one of them is checked in place, not by the regex. Ranges (hour 24, second 60) are the cast's to reject.
+TIMESTAMP_WIDE = ("9999-99-99 99:99:99", "9999-99-99T99:99:99")
+TIMESTAMP_TZ_WIDE = ("9999-99-99T99:99:99±99:99", "9999-99-99T99:99:99Z")
 LOCAL_TZ = "Europe/Copenhagen"
 
 
@@ -136,17 +140,44 @@ def _parse_naive_timestamp(s: pa.Array) -> pa.Array:
     return _null_where(out, pc.invert(pc.and_kleene(shaped, date_ok)))
 
 
-def _cast_when_all_valid(v: pa.Array, present: pa.Array, shape: str, type_: pa.DataType) -> pa.Array | None:
+def _cast_when_all_valid(
+    v: pa.Array, present: pa.Array, shape: str, type_: pa.DataType, fixed: tuple[str, ...] = ()
+) -> pa.Array | None:
     """Arrow's own ISO 8601 cast (which rejects 30 February and 24:00) when every present value has the
     contract's shape and casts; None otherwise, and the caller's value-by-value parse finds the bad ones.
-    Six times faster than that parse on a file without faults, the usual case (92 596 Aula values)."""
-    ok = pc.or_(pc.match_substring_regex(v, shape), pc.invert(present))
-    if not pc.all(ok).as_py():
-        return None
+    Six times faster than that parse on a file without faults, the usual case (92 596 Aula values).
+    The shape is the regex `shape`, or, when every value has one of the `fixed` spellings, that."""
+    if not any(_fixed_shape(v, template) for template in fixed):
+        ok = pc.or_(pc.match_substring_regex(v, shape), pc.invert(present))
+        if not pc.all(ok).as_py():
+            return None
     try:
         return pc.cast(_null_where(v, pc.invert(present)), type_)
     except pa.ArrowInvalid:
         return None
+
+
+def _fixed_shape(v: pa.Array, template: str) -> bool:
+    """Whether every value of `v` is `template` character by character ('9' an ASCII digit, '±' + or -),
+    read from Arrow's buffers (95 000 Aula timestamps: 1.7 ms; RE2 takes 10 ms)."""
+    n, width = len(v), len(template)
+    if not n or v.null_count or not pa.types.is_string(v.type):
+        return False
+    offsets = np.frombuffer(v.buffers()[1], np.int32, n + 1, v.offset * 4)
+    if np.any(np.diff(offsets) != width):
+        return False
+    chars = np.frombuffer(v.buffers()[2], np.uint8, n * width, offsets[0]).reshape(n, width)
+    positions = chars.T.copy()  # position by position, each contiguous: 6x faster than the regex
+    for at, want in zip(positions, template, strict=True):
+        if want == "9":
+            ok = at - np.uint8(ord("0")) <= 9  # below "0" wraps round to above 9
+        elif want == "±":
+            ok = (at == ord("+")) | (at == ord("-"))
+        else:
+            ok = at == ord(want)
+        if not ok.all():
+            return False
+    return True
 
 
 def parse_column(col: Column, arr: pa.Array, ex: Extract, pseudo: Pseudonymizer, out: Parsed) -> None:
@@ -261,13 +292,15 @@ def _parse_text(col: Column, s: pa.Array, missing, present, ex: Extract, out: Pa
         out.check(name, "bad_date", pc.and_(present, pc.is_null(value)))
         return value
     if kind == "timestamp":
-        value = _cast_when_all_valid(v, present, TIMESTAMP, pa.timestamp("us"))
+        value = _cast_when_all_valid(v, present, TIMESTAMP, pa.timestamp("us"), TIMESTAMP_WIDE)
         if value is None:
             value = _parse_naive_timestamp(v)
         out.check(name, "bad_timestamp", pc.and_(present, pc.is_null(value)))
         return value
     if kind == "timestamp_tz":
-        value = _cast_when_all_valid(v, present, TIMESTAMP_TZ, pa.timestamp("us", tz=LOCAL_TZ))
+        value = _cast_when_all_valid(
+            v, present, TIMESTAMP_TZ, pa.timestamp("us", tz=LOCAL_TZ), TIMESTAMP_TZ_WIDE
+        )
         if value is not None:
             return pc.local_timestamp(value).cast(pa.timestamp("us"))
         shaped = pc.match_substring_regex(v, TIMESTAMP_TZ)
