@@ -2,7 +2,7 @@
 
 Importing GE takes ~3 s and validating competes with landing for the interpreter, so validation runs in
 a child process on the machine's other core. Protocol on stdin/stdout: 8-byte big-endian length, then a
-pickle; requests are (job id, extract key, pandas frame), replies (job id, results or an error text).
+pickle; requests are (job id, extract key, Arrow table), replies (job id, results or an error text).
 A plain subprocess, not multiprocessing: spawn would re-run an unguarded calling script, fork after
 Arrow's thread pools started is unsafe.
 """
@@ -44,9 +44,9 @@ def main() -> int:
     _warm_up()
     stdin = sys.stdin.buffer
     while (msg := _read_msg(stdin)) is not None:
-        job, key, frame = msg
+        job, key, table = msg
         try:
-            reply = (job, _validate(key, frame))
+            reply = (job, _validate(key, table))
         except Exception as exc:  # reported by the parent, which validates in process instead
             reply = (job, f"{type(exc).__name__}: {exc}")
         _write_msg(proto_out, reply)
@@ -74,11 +74,11 @@ class Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def submit(self, key: str, frame) -> int:
+    def submit(self, key: str, table) -> int:
         with self._cond:
             job = self._next
             self._next += 1
-            self._outbox.append((job, key, frame))
+            self._outbox.append((job, key, table))
             self._cond.notify_all()
         return job
 

@@ -81,7 +81,7 @@ class FileOutcome:
     redactions: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)  # for the console, said when the file is recorded
-    samples: list = field(default_factory=list)  # (parsed frame, counts) for the GE suite
+    samples: list = field(default_factory=list)  # (parsed rows as Arrow, counts) for the GE suite
 
 
 class _UniqueTracker:
@@ -235,8 +235,8 @@ class Run:
         self.ledger.append(outcome.delivery)
         key = outcome.delivery.extract
         if outcome.samples:
-            for frame, counts in outcome.samples:
-                self.suites.add(EXTRACTS_BY_KEY[key], frame, counts, outcome.delivery.file)
+            for table, counts in outcome.samples:
+                self.suites.add(EXTRACTS_BY_KEY[key], table, counts, outcome.delivery.file)
             outcome.samples = []
         self._recorded[key] += 1
         if key in EXTRACTS_BY_KEY and self._recorded[key] == self.files_per_extract[key]:
@@ -382,11 +382,10 @@ class Run:
                         .cast(sample_schema)
                         .drop_columns(["_source_line", "_period", "_loaded_at"])
                     )
-                    frame = head.to_pandas()
                     counts = Counter()
                     for c, r, m in parsed.checks:
                         counts[(c, r)] += int(m[:k].sum())
-                    samples.append((frame, dict(counts)))
+                    samples.append((head, dict(counts)))
                     sampled += k
                 good = full.filter(pa.array(~bad)) if bad.any() else full
                 writer.write(good, full)  # all rows of the first batch choose the encodings

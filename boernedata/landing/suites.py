@@ -20,7 +20,8 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from boernedata.contracts import Extract, cpr_landed_names
 
@@ -152,14 +153,15 @@ class ExpectationResult:
 
 @dataclass
 class _Pending:
-    frames: list[pd.DataFrame] = field(default_factory=list)
+    tables: list[pa.Table] = field(default_factory=list)  # Arrow: pickled 10x faster than pandas
     # per file: {(source column, reason): count on the sampled rows}
     counts: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     rows: int = 0
 
 
-def _validate(key: str, frame: pd.DataFrame) -> list[tuple[int, str, bool, list[int], str | None]]:
-    """Run the suite of extract `key` on a frame; (spec index, type, success, unexpected rows, error).
+def _validate(key: str, table: pa.Table) -> list[tuple[int, str, bool, list[int], str | None]]:
+    """Run the suite of extract `key` on the pandas frame of a table of parsed rows (strings plain, as
+    the landing casts its samples); (spec index, type, success, unexpected rows, error).
 
     The whole suite runs for success only (GE's BOOLEAN_ONLY: 3.7 s against 5.5 s for the 29
     copenhagen validations); only an expectation that fails runs again, for its unexpected rows."""
@@ -169,6 +171,7 @@ def _validate(key: str, frame: pd.DataFrame) -> list[tuple[int, str, bool, list[
     if key not in _SUITES:  # registered once per process, like the context
         _SUITES[key] = ctx.suites.add(build_suite(extract(key)))
     suite = _SUITES[key]
+    frame = table.to_pandas()
     batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas' "pattern has match groups" from GE's regex metric
@@ -230,7 +233,7 @@ class SuiteRunner:
         self.results: dict[str, dict[str, ExpectationResult]] = {}
         self.errors: list[str] = []
         self.in_process = in_process or os.environ.get("BOERNEDATA_GE_IN_PROCESS") == "1"
-        self._jobs: list[tuple[Extract, _Pending, _Files, pd.DataFrame, int]] = []
+        self._jobs: list[tuple[Extract, _Pending, _Files, pa.Table, int]] = []
         self._w = None
 
     def start(self) -> None:
@@ -242,40 +245,40 @@ class SuiteRunner:
         except OSError:
             self.in_process = True
 
-    def add(self, ex: Extract, frame: pd.DataFrame, counts: dict[tuple[str, str], int], file: str) -> None:
+    def add(self, ex: Extract, table: pa.Table, counts: dict[tuple[str, str], int], file: str) -> None:
         p = self.pending.setdefault(ex.key, _Pending())
-        p.frames.append(frame)
+        p.tables.append(table)
         agg = p.counts.setdefault(file, {})
         for k, v in counts.items():
             agg[k] = agg.get(k, 0) + v
-        p.rows += len(frame)
+        p.rows += table.num_rows
         if p.rows >= FLUSH_ROWS:
             self.flush(ex)
 
     def flush(self, ex: Extract) -> None:
         p = self.pending.pop(ex.key, None)
-        if not p or not p.frames:
+        if not p or not p.tables:
             return
-        frame = pd.concat(p.frames, ignore_index=True)
+        table = pa.concat_tables(p.tables)
         # Rows by source file as codes: counting per file is then a bincount (np.unique on the file
         # names sorted Python strings: ~1 s at the end of a copenhagen run)
-        files = _Files(*pd.factorize(frame["_source_file"]))
+        files = _Files.of(table.column("_source_file"))
         self.start()
         if self.in_process:
-            self._merge(ex, p, files, _validate(ex.key, frame))
+            self._merge(ex, p, files, _validate(ex.key, table))
         else:
-            self._jobs.append((ex, p, files, frame, self._w.submit(ex.key, frame)))
+            self._jobs.append((ex, p, files, table, self._w.submit(ex.key, table)))
 
     def finish(self, extracts: dict[str, Extract]) -> None:
         """Validate what is pending and collect every result."""
         for key in list(self.pending):
             self.flush(extracts[key])
         jobs, self._jobs = self._jobs, []
-        for ex, p, files, frame, job in jobs:
+        for ex, p, files, table, job in jobs:
             results = self._w.result(job)
             if isinstance(results, str):  # the worker failed: validate here, and say so
                 self.errors.append(f"{ex.key}: {results}; validated in process instead")
-                results = _validate(ex.key, frame)
+                results = _validate(ex.key, table)
             self._merge(ex, p, files, results)
 
     def _merge(self, ex: Extract, p: _Pending, files: _Files, results) -> None:
@@ -326,13 +329,18 @@ class _Files:
     """The source file of each validated row: codes into the file names."""
 
     codes: np.ndarray
-    names: pd.Index
+    names: list[str]
+
+    @classmethod
+    def of(cls, column: pa.ChunkedArray) -> _Files:
+        encoded = pc.dictionary_encode(column.combine_chunks())
+        return cls(encoded.indices.to_numpy(), encoded.dictionary.to_pylist())
 
     def count(self, rows: np.ndarray | None = None) -> dict[str, int]:
         """Rows per file (of `rows` when given), files without any left out."""
         codes = self.codes if rows is None else self.codes[rows]
         counts = np.bincount(codes, minlength=len(self.names))
-        return {str(self.names[k]): int(counts[k]) for k in np.flatnonzero(counts)}
+        return {self.names[k]: int(counts[k]) for k in np.flatnonzero(counts)}
 
 
 def _add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
