@@ -24,6 +24,7 @@ from boernedata.contracts import (
     EXTRACTS,
     INSTITUTION_ID,
     Extract,
+    cpr_landed_names,
     extract,
     landed_dir,
     landed_schema,
@@ -755,3 +756,27 @@ def test_fixed_width_timestamps_checked_in_place_as_by_the_regex():
         none = pa.array([False] * len(valid))
         assert parse._parse_text(col, s, none, pc.invert(none), extract("aula/kommegaa"), out).null_count == 0
         assert not out.checks
+
+
+def test_repeating_cpr_column_parsed_on_its_spellings(monkeypatch):
+    """A CSV or JSON CPR column in which children repeat is parsed on its distinct spellings: the same
+    pseudonyms, birth dates, sexes and faults as row by row."""
+    from boernedata.landing import parse
+
+    numbers = [f"{d:02d}0619{s}" for d in range(1, 29) for s in (4321, 4322)]  # 56 children
+    values = [n if i % 3 else n[:6] + "-" + n[6:] for i, n in enumerate(numbers * 80)]
+    values[7], values[99], values[500] = "999999-9999", "", " 0101154001 "
+    seen = []
+    pseudo = Pseudonymizer(KEY)
+    real = pseudo.apply
+    monkeypatch.setattr(pseudo, "apply", lambda arr: seen.append(arr.type) or real(arr))
+    col = parse.Column("cpr", "cpr")
+    out = parse.Parsed(columns={})
+    parse.parse_column(col, pa.array(values), extract("skoleadm/fravaer"), pseudo, out)
+    assert pa.types.is_dictionary(seen[0])
+    assert {r: set(m.nonzero()[0]) for _, r, m in out.checks} == {"bad_cpr": {7}, "missing_value": {99}}
+    pn, bn, sn = (out.columns[name].to_pylist() for name in cpr_landed_names("cpr"))
+    for k, text in enumerate(values):
+        hit = parse_cpr(text)
+        want = (pseudo.pseudonym(hit[0]), hit[1], hit[2]) if hit else (None, None, None)
+        assert (pn[k], bn[k], sn[k]) == want, k
