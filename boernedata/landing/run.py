@@ -162,7 +162,7 @@ class Run:
         files = self.files()
         sizes = {p.relative_to(self.raw).as_posix(): p.stat().st_size for p in files}
         total = sum(sizes.values())
-        self.files_per_extract = Counter("/".join(p.relative_to(self.raw).parts[:2]) for p in files)
+        self.files_per_extract = Counter(self._extract_key(p) for p in files)
         with tqdm(
             total=total, unit="B", unit_scale=True, desc="land", disable=not self.progress, file=sys.stderr
         ) as bar:
@@ -210,16 +210,17 @@ class Run:
         small ones validate while the large ones land. (Largest files first over all left the worker
         validating 15 small extracts 2.3 s after the last copenhagen file, one core idle.)"""
 
-        def extract(p: Path) -> str:
-            return "/".join(p.relative_to(self.raw).parts[:2])
-
         def size(p: Path) -> int:
             return sizes[p.relative_to(self.raw).as_posix()]
 
         totals = Counter()
         for p in files:
-            totals[extract(p)] += size(p)
-        return sorted(files, key=lambda p: (totals[extract(p)], extract(p), -size(p)))
+            totals[self._extract_key(p)] += size(p)
+        return sorted(files, key=lambda p: (totals[self._extract_key(p)], self._extract_key(p), -size(p)))
+
+    def _extract_key(self, path: Path) -> str:
+        """`<system>/<extract>` of a raw file, by its folder (a contract's key when the file is in one)."""
+        return "/".join(path.relative_to(self.raw).parts[:2])
 
     def _land_each(self, files: list[Path]) -> Iterator[FileOutcome]:
         """The outcome of every file, as each finishes, WORKERS files at a time: Arrow's kernels, Parquet
