@@ -29,20 +29,24 @@ import time
 from pathlib import Path
 
 
+def _raw_files(raw: Path):
+    """(path, contract) of every raw file in a contract's folder, in name order."""
+    from boernedata.contracts import EXTRACTS_BY_KEY
+
+    for path in sorted(p for p in raw.rglob("*") if p.is_file()):
+        ex = EXTRACTS_BY_KEY.get("/".join(path.relative_to(raw).parts[:2]))
+        if ex is not None:
+            yield path, ex
+
+
 def read_only(raw: Path) -> dict:
     import pyarrow.csv as pacsv
     import pyarrow.json as pajson
     import pyarrow.parquet as pq
 
-    from boernedata.contracts import EXTRACTS_BY_KEY
-
     rows = files = 0
     t = time.perf_counter()
-    for path in sorted(p for p in raw.rglob("*") if p.is_file()):
-        rel = path.relative_to(raw).parts
-        ex = EXTRACTS_BY_KEY.get("/".join(rel[:2]))
-        if ex is None:
-            continue
+    for path, ex in _raw_files(raw):
         files += 1
         if ex.fmt == "parquet":
             pf = pq.ParquetFile(path)
@@ -66,15 +70,10 @@ def duckdb_read(raw: Path) -> dict:
     the same bytes at the same cost (they differ in 0x80-0x9F only)."""
     import duckdb
 
-    from boernedata.contracts import EXTRACTS_BY_KEY
-
     con = duckdb.connect()
     rows = files = 0
     t = time.perf_counter()
-    for path in sorted(p for p in raw.rglob("*") if p.is_file()):
-        ex = EXTRACTS_BY_KEY.get("/".join(path.relative_to(raw).parts[:2]))
-        if ex is None:
-            continue
+    for path, ex in _raw_files(raw):
         files += 1
         name = str(path).replace("'", "''")
         if ex.fmt == "parquet":
