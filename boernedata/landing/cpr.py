@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from boernedata.landing.masks import per_row
+from boernedata.landing.masks import dictionary_array, per_row
 
 CPR_SHAPE = re.compile(r"^(\d{6})-?(\d{4})$", re.ASCII)  # ASCII digits only
 MASK = "XXXXXX-XXXX"
@@ -144,7 +144,12 @@ class Pseudonymizer:
         # new pages from the kernel every time (3 s of page faults in a copenhagen run).
         data = pa.allocate_buffer(n * HEX_WIDTH)
         rows = np.frombuffer(data, np.uint64).reshape(n, HEX_WIDTH // 8)
-        np.take(self._hex, slots if valid is None else np.where(valid, slots, 0), axis=0, out=rows)
+        slots = slots if valid is None else np.where(valid, slots, 0)
+        if len(slots) and not 0 <= slots.min() <= slots.max() < self._count:
+            raise AssertionError("a pseudonym slot out of range")
+        # mode="clip" (the slots are in range): with the default "raise", numpy gathers into a buffer
+        # of its own and copies that over (500 000 rows: 13.8 ms, clip 3.8 ms)
+        np.take(self._hex, slots, axis=0, out=rows, mode="clip")
         offsets = np.arange(0, HEX_WIDTH * (n + 1), HEX_WIDTH, dtype=np.int32)
         nulls = None if valid is None or valid.all() else pa.array(valid).buffers()[1]
         return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), data, nulls)
@@ -166,7 +171,7 @@ class Pseudonymizer:
         number = pa.array(rank[np.where(valid, slots, 0)], mask=~valid)
         if indices is not None:
             number = pc.take(number, indices)
-        return pa.DictionaryArray.from_arrays(number, self._strings(used))
+        return dictionary_array(number, self._strings(used))
 
     def _lookup(self, raw: str) -> tuple[str, dt.date, str] | None:
         parsed = parse_cpr(raw)
@@ -205,7 +210,7 @@ class Pseudonymizer:
         return (
             pseudonym,
             birth,
-            pa.DictionaryArray.from_arrays(sex, SEXES),
+            dictionary_array(sex, SEXES),
             bad,
             missing,
         )

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from boernedata.contracts import KIND_ARROW_TYPES, Column, Extract, cpr_landed_names
 from boernedata.landing.cpr import Pseudonymizer
-from boernedata.landing.masks import per_row
+from boernedata.landing.masks import dictionary_array, per_row
 from boernedata.landing.redact import redact
 
 # Reason codes of quarantined rows. Reasons starting with "bad_" (and missing_value) leave the parsed
@@ -78,14 +78,6 @@ class Parsed:
 def plain(arr: pa.Array) -> pa.Array:
     """A dictionary-encoded array decoded."""
     return arr.cast(arr.type.value_type) if pa.types.is_dictionary(arr.type) else arr
-
-
-def dictionary_array(indices: pa.Array, values: pa.Array) -> pa.Array:
-    """A DictionaryArray with its nulls in the indices (Parquet cannot write null dictionary values)."""
-    if values.null_count:
-        indices = pc.if_else(pc.take(pc.is_null(values), indices), pa.scalar(None, indices.type), indices)
-        values = pc.fill_null(values, "")
-    return pa.DictionaryArray.from_arrays(indices, values)
 
 
 def _strings(arr: pa.Array) -> pa.Array:
@@ -347,7 +339,9 @@ def _parse_text(col: Column, s: pa.Array, missing, present, ex: Extract, out: Pa
 def parse_batch(ex: Extract, table: pa.Table, pseudo: Pseudonymizer) -> Parsed:
     out = Parsed(columns={})
     for col in ex.columns:
-        arr = table.column(col.name).combine_chunks()
+        chunked = table.column(col.name)
+        # a batch's column is mostly one chunk: combine_chunks would copy it all the same (~1 s a run)
+        arr = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
         parse_column(col, arr, ex, pseudo, out)
     for rule in CROSS_COLUMN_RULES.get(ex.key, ()):
         rule(out)

@@ -38,6 +38,7 @@ from boernedata.contracts import (
 )
 from boernedata.landing.cpr import DICTIONARY_SHARE, MASK, Pseudonymizer, parse_cpr
 from boernedata.landing.ledger import Delivery, Ledger
+from boernedata.landing.masks import dictionary_array
 from boernedata.landing.parse import parse_batch, plain
 from boernedata.landing.readers import READERS, FileRejected, ReadFault
 from boernedata.landing.redact import redact_text
@@ -606,9 +607,7 @@ class _LandedWriter:
 
 
 def _constant(value: str, n: int) -> pa.Array:
-    return pa.DictionaryArray.from_arrays(
-        pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string())
-    )
+    return dictionary_array(pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string()))
 
 
 def _free(ex: Extract, name: str) -> bool:
