@@ -17,7 +17,7 @@ class Delivery:
     file: str  # path under the raw folder
     extract: str  # system/extract, or "" for a file no contract matches
     period: str
-    sha256: str
+    content_hash: str  # "blake3:<hex>" of the file's bytes: the same bytes delivered again are unchanged
     rows_read: int
     rows_landed: int
     rows_quarantined: int
