@@ -194,6 +194,9 @@ def _fast_csv(body: bytes, names: list[str], ex: Extract) -> pa.Table | None:
                 column_types={n: pa.string() for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                # `body` is valid UTF-8 as a whole (_utf8_body), so is every field cut from it at ASCII
+                # delimiters, quotes and line breaks: checking each field again cost 7-15% of the read
+                check_utf8=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
