@@ -254,7 +254,7 @@ class Run:
         ex = EXTRACTS_BY_KEY.get("/".join(parts[:2])) if len(parts) == 3 else None
         period = ex.parse_file_name(parts[2]) if ex else None
         # A text extract is read whole anyway: read once, hashed and parsed from memory (3.2 GB of the
-        # copenhagen scale not read twice); Parquet is hashed as a stream and read by row group.
+        # copenhagen scale not read twice); Parquet is hashed from a memory map and read by row group.
         data = path.read_bytes() if ex is not None and period is not None and ex.fmt != "parquet" else None
         digest = content_hash(data, path)
         if ex is None or period is None:
