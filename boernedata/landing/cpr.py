@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from boernedata.landing.masks import dictionary_array, per_row
+from boernedata.landing.masks import dictionary_array, one_array, per_row
 
 CPR_SHAPE = re.compile(r"^(\d{6})-?(\d{4})$", re.ASCII)  # ASCII digits only
 MASK = "XXXXXX-XXXX"
@@ -188,8 +188,7 @@ class Pseudonymizer:
         the Parquet writer falls back to plain pages for a dictionary that repeats a value) when
         numbers repeat (DICTIONARY_SHARE), else plain; sex dictionary-encoded.
         """
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
+        values = one_array(values)
         encoded = pa.types.is_dictionary(values.type)
         words = values.dictionary.cast(pa.string()) if encoded else values.cast(pa.string())
         keys, valid, birth = parse_cpr_array(words)

@@ -1,11 +1,19 @@
-"""Dictionary-encoded columns: built from indices and values, and row masks computed once per
-distinct value."""
+"""Arrow columns as landing parses them: one array from a chunked column, dictionary-encoded columns
+built from indices and values, and row masks computed once per distinct value."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+
+def one_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The column as one array: a single chunk as it is (combine_chunks would copy it all the same:
+    ~1 s a copenhagen run, as a batch's columns are mostly one chunk)."""
+    if not isinstance(column, pa.ChunkedArray):
+        return column
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def per_row(mask: np.ndarray | pa.Array, indices: pa.Array, null_is: bool) -> np.ndarray:

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from boernedata.contracts import KIND_ARROW_TYPES, Column, Extract, cpr_landed_names
 from boernedata.landing.cpr import Pseudonymizer
-from boernedata.landing.masks import dictionary_array, per_row
+from boernedata.landing.masks import dictionary_array, one_array, per_row
 from boernedata.landing.redact import redact
 
 # Reason codes of quarantined rows. Reasons starting with "bad_" (and missing_value) leave the parsed
@@ -67,10 +67,7 @@ class Parsed:
         if isinstance(mask, np.ndarray):
             arr = mask
         else:
-            m = pc.fill_null(mask, False)
-            if isinstance(m, pa.ChunkedArray):
-                m = m.combine_chunks()
-            arr = m.to_numpy(zero_copy_only=False)
+            arr = one_array(pc.fill_null(mask, False)).to_numpy(zero_copy_only=False)
         if arr.any():
             self.checks.append((column, reason, arr))
 
@@ -339,10 +336,7 @@ def _parse_text(col: Column, s: pa.Array, missing, present, ex: Extract, out: Pa
 def parse_batch(ex: Extract, table: pa.Table, pseudo: Pseudonymizer) -> Parsed:
     out = Parsed(columns={})
     for col in ex.columns:
-        chunked = table.column(col.name)
-        # a batch's column is mostly one chunk: combine_chunks would copy it all the same (~1 s a run)
-        arr = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
-        parse_column(col, arr, ex, pseudo, out)
+        parse_column(col, one_array(table.column(col.name)), ex, pseudo, out)
     for rule in CROSS_COLUMN_RULES.get(ex.key, ()):
         rule(out)
     return out
