@@ -611,6 +611,28 @@ def test_idempotent_and_replacement(tmp_path):
     assert pq.read_table(target).num_rows == N - 2
 
 
+def test_extra_and_reordered_columns_land_with_a_warning(tmp_path):
+    """Extra columns are ignored and columns are read by name; the ledger says so, in words for a
+    column without a name (an export that ends every line with the delimiter)."""
+    raw, landing = tmp_path / "raw", tmp_path / "landing"
+    ex = extract("kbhbarn/fravaer")
+    path = write(raw, ex, rows(ex))
+    path.write_bytes(b"".join(line + b",\n" for line in path.read_bytes().splitlines()))
+    other = extract("hr/personale")
+    write(raw, other, rows(other), columns=[*reversed(other.column_names), "note"])
+    assert land(raw, landing, KEY, progress=False) == 0
+    d = {x["file"]: x for x in ledger(landing)}
+    fravaer, personale = (
+        d[f"kbhbarn/fravaer/{ex.file_name('2025-03')}"],
+        d[f"hr/personale/{other.file_name('2025-03')}"],
+    )
+    assert (fravaer["status"], fravaer["rows_landed"]) == ("landed", N)
+    assert "ignored: an unnamed column (a delimiter at the end of the line?)" in fravaer["message"]
+    assert (personale["status"], personale["rows_landed"]) == ("landed", N)
+    assert "ignored: note" in personale["message"] and "not in the contract's order" in personale["message"]
+    assert read_landed(landing, "hr/personale").column_names == landed_schema(other).names
+
+
 def test_cli_refuses_without_key(tmp_path, monkeypatch, capsys):
     from boernedata.cli import main
 

@@ -97,7 +97,7 @@ def _check_header(names: list[str], ex: Extract, raw_header: str, kind: str) -> 
     """Raise on missing or duplicated contract columns; return warnings (extra columns, order)."""
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise FileRejected(f"has duplicated column(s) {', '.join(dupes)} in the {kind}")
+        raise FileRejected(f"has duplicated column(s) {_labels(dupes)} in the {kind}")
     missing = [c for c in ex.column_names if c not in names]
     if missing:
         if ex.fmt == "csv":
@@ -109,7 +109,7 @@ def _check_header(names: list[str], ex: Extract, raw_header: str, kind: str) -> 
                     f"(CSV {ex.delimiter}). Re-export with {ex.delimiter!r} as separator"
                 )
         extra = [n for n in names if n not in ex.column_names]
-        found = f"; found unexpected {', '.join(extra)} (renamed?)" if extra else ""
+        found = f"; found unexpected {_labels(extra)} (renamed?)" if extra else ""
         raise FileRejected(
             f"misses required column(s) {', '.join(missing)}{found}. Expected {kind}: "
             f"{', '.join(ex.column_names)}"
@@ -117,10 +117,15 @@ def _check_header(names: list[str], ex: Extract, raw_header: str, kind: str) -> 
     warnings = []
     extra = [n for n in names if n not in ex.column_names]
     if extra:
-        warnings.append(f"extra column(s) not in the contract were ignored: {', '.join(extra)}")
+        warnings.append(f"extra column(s) not in the contract were ignored: {_labels(extra)}")
     if [n for n in names if n in ex.column_names] != ex.column_names:
         warnings.append("columns are not in the contract's order (read by name)")
     return warnings
+
+
+def _labels(names: list[str]) -> str:
+    """Column names for a message; an empty one is said in words (a `;` at the end of every line, say)."""
+    return ", ".join(n or "an unnamed column (a delimiter at the end of the line?)" for n in names)
 
 
 # ------------------------------------------------------------------------------------------- CSV
