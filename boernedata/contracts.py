@@ -681,10 +681,24 @@ METADATA_FIELDS: tuple[pa.Field, ...] = (
 )
 
 
-def cpr_landed_names(column_name: str) -> tuple[str, str, str]:
-    """`cpr` -> (pseudonym, birth_date, sex); `child_cpr` -> (child_pseudonym, child_birth_date, ...)."""
-    prefix = column_name[: -len("cpr")]
-    return f"{prefix}pseudonym", f"{prefix}birth_date", f"{prefix}sex"
+def person_key_name(column_name: str) -> str:
+    """The landed column of a CPR column: `cpr` -> person_key, `child_cpr` -> child_person_key."""
+    return f"{column_name[: -len('cpr')]}person_key"
+
+
+# The person register, `<landing>/_persons/`: one row per person ever landed. A landed CPR column holds
+# the person's key (the first 8 bytes of the pseudonym as a signed integer: the same person, the same
+# key in every run and file); the pseudonym HMAC-SHA256(key, CPR) and what the CPR number says (birth
+# date, sex) are stored here once, not on every row (copenhagen: 2.6 GB of landed Parquet -> 0.9 GB).
+PERSONS_DIR = "_persons"
+PERSONS_SCHEMA = pa.schema(
+    [
+        pa.field("person_key", pa.int64(), nullable=False),
+        pa.field("pseudonym", pa.string(), nullable=False),  # 64 hex characters
+        pa.field("birth_date", pa.date32(), nullable=False),
+        pa.field("sex", pa.string(), nullable=False),  # K or M
+    ]
+)
 
 
 def landed_schema(ex: Extract) -> pa.Schema:
@@ -693,12 +707,7 @@ def landed_schema(ex: Extract) -> pa.Schema:
     fields: list[pa.Field] = []
     for col in ex.columns:
         if col.kind == "cpr":
-            pseudo, birth, sex = cpr_landed_names(col.name)
-            fields += [
-                pa.field(pseudo, pa.string(), not col.required),
-                pa.field(birth, pa.date32(), not col.required),
-                pa.field(sex, pa.string(), not col.required),
-            ]
+            fields.append(pa.field(person_key_name(col.name), pa.int64(), not col.required))
         else:
             fields.append(pa.field(col.name, KIND_ARROW_TYPES[col.kind], not col.required))
     return pa.schema([*fields, *METADATA_FIELDS])
@@ -716,23 +725,28 @@ EMPTY_SCHEMA_FILE = "_schema.parquet"
 
 
 def write_schema_files(landing: Path) -> list[Path]:
-    """Give every extract with no landed data a zero-row Parquet file of its landed schema.
+    """Give every extract with no landed data, and the person register when empty, a zero-row Parquet
+    file of its landed schema.
 
     dbt sources read `<landing>/<system>/<extract>/*.parquet`; an extract a municipality does not deliver
     (e.g. Aula Komme/gå where all check-in goes through KBH Barn) then reads as an empty table instead of
     failing the build. Files named `_schema.parquet` hold no rows and are replaced by real deliveries.
     """
+    folders = [(Path(landing) / PERSONS_DIR, PERSONS_SCHEMA)]
+    folders += [(landed_dir(landing, ex), landed_schema(ex)) for ex in EXTRACTS]
+    return [p for folder, schema in folders if (p := _schema_file(folder, schema)) is not None]
+
+
+def _schema_file(folder: Path, schema: pa.Schema) -> Path | None:
+    """Write the folder's empty schema file when it has no data (remove it when it has); the path when
+    written."""
     import pyarrow.parquet as pq
 
-    written = []
-    for ex in EXTRACTS:
-        folder = landed_dir(landing, ex)
-        folder.mkdir(parents=True, exist_ok=True)
-        has_data = any(p.name != EMPTY_SCHEMA_FILE for p in folder.glob("*.parquet"))
-        target = folder / EMPTY_SCHEMA_FILE
-        if has_data:
-            target.unlink(missing_ok=True)
-        elif not target.exists():
-            pq.write_table(landed_schema(ex).empty_table(), target)
-            written.append(target)
-    return written
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / EMPTY_SCHEMA_FILE
+    if any(p.name != EMPTY_SCHEMA_FILE for p in folder.glob("*.parquet")):
+        target.unlink(missing_ok=True)
+    elif not target.exists():
+        pq.write_table(schema.empty_table(), target)
+        return target
+    return None

@@ -23,11 +23,12 @@ from boernedata.contracts import (
     ACCOUNT_TYPE,
     EXTRACTS,
     INSTITUTION_ID,
+    PERSONS_DIR,
     Extract,
-    cpr_landed_names,
     extract,
     landed_dir,
     landed_schema,
+    person_key_name,
     raw_dir,
 )
 from boernedata.landing import land
@@ -137,6 +138,29 @@ def read_landed(landing: Path, key: str, period: str | None = None) -> pa.Table:
 def ledger(landing: Path) -> list[dict]:
     path = landing / "_ledger" / "deliveries.jsonl"
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def register(landing: Path) -> dict[int, dict]:
+    """The person register: person key -> {person_key, pseudonym, birth_date, sex}."""
+    return {r["person_key"]: r for r in pq.read_table(landing / PERSONS_DIR).to_pylist()}
+
+
+class Persons(dict):
+    """The persons a Pseudonymizer has handed over so far, by person key."""
+
+    def __init__(self, pseudo: Pseudonymizer) -> None:
+        super().__init__()
+        self.pseudo = pseudo
+
+    def of(self, key: int | None) -> tuple:
+        """(pseudonym, birth date, sex) of a person key, (None, None, None) for none."""
+        new = self.pseudo.new_persons()
+        self.update({r["person_key"]: r for r in new.to_pylist()} if new is not None else {})
+        return (
+            (None, None, None)
+            if key is None
+            else tuple(self[key][c] for c in ("pseudonym", "birth_date", "sex"))
+        )
 
 
 def quarantine(landing: Path) -> list[dict]:
@@ -422,12 +446,19 @@ def test_values_parsed_per_contract(corpus):
     assert enr[0]["end_date"] == dt.date(2025, 3, 1) and enr[0]["_source_line"] == 2
     bom = read_landed(landing, "kbhbarn/fravaer", "2025-04").to_pylist()
     assert len(bom) == N and bom[0]["institution_id"] == "D1001"
-    # CPR: pseudonym, birth date from the century rules, sex from the last digit; mod-11 failures land
-    notif = read_landed(landing, "social/underretninger").to_pylist()
+    # CPR: a person key into the register, which has the pseudonym, the birth date from the century
+    # rules and the sex from the last digit; mod-11 failures land
+    persons = register(landing)
+    notif = [persons[r["person_key"]] for r in read_landed(landing, "social/underretninger").to_pylist()]
     assert (notif[0]["birth_date"], notif[0]["sex"], len(notif)) == (dt.date(2015, 1, 1), "M", N)
     ev = read_landed(landing, "kbhbarn/fremmoede").to_pylist()
-    assert (ev[0]["birth_date"], ev[0]["sex"], ev[2]["sex"]) == (dt.date(2015, 1, 1), "K", "M")
-    assert re.fullmatch(r"[0-9a-f]{64}", ev[0]["pseudonym"])
+    child = [persons[r["person_key"]] for r in ev]
+    assert (child[0]["birth_date"], child[0]["sex"], child[2]["sex"]) == (dt.date(2015, 1, 1), "K", "M")
+    assert child[0]["pseudonym"] == Pseudonymizer(KEY).pseudonym(parse_cpr(cpr_value(0))[0])
+    # the key is the pseudonym's first 8 bytes, signed
+    assert ev[0]["person_key"] == int.from_bytes(
+        bytes.fromhex(child[0]["pseudonym"][:16]), "big", signed=True
+    )
     assert [r["_source_line"] for r in ev] == [1, 5, 6, 7, 9, 11, 12]  # row numbers across row groups
     # optional empty value -> NULL, quoted line break keeps the physical line numbers
     inst = read_landed(landing, "institutionsregister/institutioner").to_pylist()
@@ -461,13 +492,14 @@ def test_vectorized_cpr_agrees_with_parse_cpr():
         text = digits[:6] + rnd.choice(["", "-", "-", " ", "/"]) + digits[6:]
         values.append(rnd.choice(["", "", " "]) + text + rnd.choice(["", "", " ", "x"]))
     pseudo = Pseudonymizer(KEY)
+    persons = Persons(pseudo)
     words = pa.array(values, pa.string())
     all_valid = pa.array(["0101154001", "010115-4001", "290224-4001"] * 3).dictionary_encode()
     for arr in (words, words.slice(3), words.dictionary_encode(), all_valid):
-        pseudonym, birth, sex, invalid, missing = pseudo.apply(arr)
+        key, invalid, missing = pseudo.apply(arr)
         texts = arr.to_pylist()
         for k, text in enumerate(texts):
-            got = (pseudonym[k].as_py(), birth[k].as_py(), sex[k].as_py())
+            got = persons.of(key[k].as_py())
             hit = parse_cpr(text) if text is not None else None
             assert got == ((pseudo.pseudonym(hit[0]), hit[1], hit[2]) if hit else (None, None, None)), text
             assert bool(missing[k]) == (text is None or not text.strip()), text
@@ -498,7 +530,8 @@ def test_batched_hmac_is_hmac_sha256(key):
 
 def test_pseudonyms_cached_across_batches_and_threads():
     """The run's cache (hash index, recent numbers, merges) gives every number its own HMAC, from any
-    thread; pseudonyms that repeat come dictionary-encoded, one entry per number, others plain."""
+    thread, and hands each person to the register once; person keys that repeat on 8 rows or more come
+    dictionary-encoded, one entry per number, others plain."""
     from concurrent.futures import ThreadPoolExecutor
 
     dates = [f"{d:02d}{m:02d}{y:02d}" for y in (15, 16) for m in (1, 6) for d in (1, 28)]
@@ -510,15 +543,18 @@ def test_pseudonyms_cached_across_batches_and_threads():
     def land_batch(batch):
         return batch, pseudo.apply(pa.array(batch + batch[:100], pa.string()))[0]
 
+    persons = Persons(pseudo)
     with ThreadPoolExecutor(4) as pool:
-        for batch, pseudonym in pool.map(land_batch, batches + batches[::-1]):
-            assert pa.types.is_string(pseudonym.type)  # numbers that hardly repeat: plain
+        for batch, key in pool.map(land_batch, batches + batches[::-1]):
+            assert pa.types.is_int64(key.type)  # numbers that hardly repeat: plain
             want = [pseudo.pseudonym(parse_cpr(t)[0]) for t in batch + batch[:100]]
-            assert pseudonym.to_pylist() == want
+            assert [persons.of(k)[0] for k in key.to_pylist()] == want
+    assert len(persons) == len(numbers) and pseudo.new_persons() is None  # each handed over once
     repeated = [numbers[k % 500] if k % 2 else spelled[k % 500] for k in range(10_000)] + ["1"]
-    pseudonym = pseudo.apply(pa.array(repeated, pa.string()))[0]
-    assert pa.types.is_dictionary(pseudonym.type) and len(pseudonym.dictionary) == 500
-    assert pseudonym.to_pylist() == [pseudo.pseudonym(parse_cpr(t)[0]) for t in repeated[:-1]] + [None]
+    key = pseudo.apply(pa.array(repeated, pa.string()))[0]
+    assert pa.types.is_dictionary(key.type) and len(key.dictionary) == 500
+    want = [pseudo.pseudonym(parse_cpr(t)[0]) for t in repeated[:-1]] + [None]
+    assert [persons.of(k)[0] for k in key.to_pylist()] == want
 
 
 def test_free_text_redacted(corpus):
@@ -611,6 +647,42 @@ def test_idempotent_and_replacement(tmp_path):
     assert pq.read_table(target).num_rows == N - 2
 
 
+def test_person_register(tmp_path):
+    """Every landed person key is in the register, once, across runs; a new delivery adds its new
+    persons; a missing register makes every delivery land again; two pseudonyms on one key are refused."""
+    from boernedata.landing import persons
+
+    raw, landing = tmp_path / "raw", tmp_path / "landing"
+    ex, notif = extract("kbhbarn/fravaer"), extract("social/underretninger")
+    write(raw, ex, rows(ex))
+    write(raw, notif, rows(notif))  # the same children
+    assert land(raw, landing, KEY, progress=False) == 0
+    files = sorted(p.name for p in (landing / PERSONS_DIR).iterdir())
+    assert files == ["persons.parquet"]  # the run's parts compacted
+    first = register(landing)
+    keys = set(read_landed(landing, ex.key)["person_key"].to_pylist())
+    assert keys == set(read_landed(landing, notif.key)["person_key"].to_pylist()) == set(first)
+    assert len(first) == N
+
+    recs = rows(ex, N + 3)  # a corrected month with three more children
+    write(raw, ex, recs)
+    assert land(raw, landing, KEY, progress=False) == 0
+    second = register(landing)
+    assert len(second) == N + 3 and all(second[k] == first[k] for k in first)
+    assert sorted(p.name for p in (landing / PERSONS_DIR).iterdir()) == ["persons.parquet"]
+
+    (landing / PERSONS_DIR / "persons.parquet").unlink()
+    assert land(raw, landing, KEY, progress=False) == 0  # the same bytes, but the register is gone
+    assert [d["status"] for d in ledger(landing)[-2:]] == ["replaced", "replaced"]
+    assert register(landing) == second
+
+    row = next(iter(second.values()))
+    clash = pa.Table.from_pylist([{**row, "pseudonym": "0" * 64}], schema=persons.PERSONS_SCHEMA)
+    persons.write_part(landing, clash, "part-clash")
+    with pytest.raises(persons.PersonKeyCollision, match=str(row["person_key"])):
+        persons.compact(landing)
+
+
 def test_extra_and_reordered_columns_land_with_a_warning(tmp_path):
     """Extra columns are ignored and columns are read by name; the ledger says so, in words for a
     column without a name (an export that ends every line with the delimiter)."""
@@ -646,9 +718,9 @@ def test_cli_refuses_without_key(tmp_path, monkeypatch, capsys):
     assert main(["land", "--demo", "--raw", str(raw), "--landing", str(landing), "--no-progress"]) == 0
     monkeypatch.setenv("BOERNEDATA_PSEUDONYM_KEY", "secret")
     assert main(["land", "--raw", str(raw), "--landing", str(tmp_path / "l2"), "--no-progress"]) == 0
-    a = read_landed(landing, ex.key).column("pseudonym").to_pylist()
-    b = read_landed(tmp_path / "l2", ex.key).column("pseudonym").to_pylist()
-    assert a != b  # the pseudonym depends on the key
+    a = read_landed(landing, ex.key).column("person_key").to_pylist()
+    b = read_landed(tmp_path / "l2", ex.key).column("person_key").to_pylist()
+    assert a != b and set(register(landing)) != set(register(tmp_path / "l2"))  # they depend on the key
 
 
 def test_large_file_parses_distinct_values_once(tmp_path):
@@ -674,8 +746,9 @@ def test_large_file_parses_distinct_values_once(tmp_path):
     landed = read_landed(landing, ex.key)
     assert landed.num_rows == 6000 - len(faults)
     by_line = {r["_source_line"]: r for r in landed.to_pylist() if r["_source_line"] in (12, 13, 14)}
-    assert by_line[12]["pseudonym"] == by_line[13]["pseudonym"] == by_line[14]["pseudonym"]
-    assert by_line[14]["birth_date"] == dt.date(2019, 6, 15) and by_line[14]["sex"] == "M"
+    assert by_line[12]["person_key"] == by_line[13]["person_key"] == by_line[14]["person_key"]
+    person = register(landing)[by_line[14]["person_key"]]
+    assert person["birth_date"] == dt.date(2019, 6, 15) and person["sex"] == "M"
     html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
     assert "DIFFERS" not in html and "cross-check errors" not in html
 
@@ -782,7 +855,7 @@ def test_fixed_width_timestamps_checked_in_place_as_by_the_regex():
 
 def test_repeating_cpr_column_parsed_on_its_spellings(monkeypatch):
     """A CSV or JSON CPR column in which children repeat is parsed on its distinct spellings: the same
-    pseudonyms, birth dates, sexes and faults as row by row."""
+    persons and faults as row by row."""
     from boernedata.landing import parse
 
     numbers = [f"{d:02d}0619{s}" for d in range(1, 29) for s in (4321, 4322)]  # 56 children
@@ -797,8 +870,9 @@ def test_repeating_cpr_column_parsed_on_its_spellings(monkeypatch):
     parse.parse_column(col, pa.array(values), extract("skoleadm/fravaer"), pseudo, out)
     assert pa.types.is_dictionary(seen[0])
     assert {r: set(m.nonzero()[0]) for _, r, m in out.checks} == {"bad_cpr": {7}, "missing_value": {99}}
-    pn, bn, sn = (out.columns[name].to_pylist() for name in cpr_landed_names("cpr"))
+    persons = Persons(pseudo)
+    keys = out.columns[person_key_name("cpr")].to_pylist()
     for k, text in enumerate(values):
         hit = parse_cpr(text)
         want = (pseudo.pseudonym(hit[0]), hit[1], hit[2]) if hit else (None, None, None)
-        assert (pn[k], bn[k], sn[k]) == want, k
+        assert persons.of(keys[k]) == want, k

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from boernedata.contracts import PERSONS_SCHEMA
 from boernedata.landing.masks import dictionary_array, one_array, per_row
 
 CPR_SHAPE = re.compile(r"^(\d{6})-?(\d{4})$", re.ASCII)  # ASCII digits only
@@ -51,20 +52,21 @@ def parse_cpr(value: str) -> tuple[str, dt.date, str] | None:
     return digits, birth, "M" if int(digits[9]) % 2 else "K"
 
 
-# A string column is landed dictionary-encoded when its distinct values are at most 1/DICTIONARY_SHARE
-# of its rows, else plain (a pseudonym per parent, a guardian id per row): the rule of the landed writer
-# (run._LandedWriter), which apply() follows for pseudonyms. The Parquet writer hashes every dictionary
-# entry (100 000 pseudonyms: 24 ms) but copies plain values cheaply (200 000: 7.5 ms); plain from 1/8
-# on was tried, and the larger files cost more to write than the hashing saved.
-DICTIONARY_SHARE = 2
 HEX_WIDTH = 64  # characters of a pseudonym: SHA-256 in hex
+# Person keys come dictionary-encoded from apply() only when a person is on 8 rows of a batch or more
+# (check-ins, survey answers): a dictionary page costs ~10 ns a row to write against ~5 for a plain one,
+# worth it where it makes the column 4x smaller (copenhagen, from 2 to 8 rows: 39.7 -> 37.6 s user CPU,
+# landing 845 -> 898 MB).
+KEY_DICTIONARY_SHARE = 8
 
 
 class Pseudonymizer:
     """HMAC-SHA256(key, normalized CPR), cached for the run by normalized number.
 
     Validation, birth date and sex are vectorized over a batch (parse_cpr_array); only numbers never
-    seen before in the run go through Python, for the HMAC.
+    seen before in the run go through Python, for the HMAC. A landed CPR column holds the person key
+    (contracts.PERSONS_DIR); the persons first seen since the last call of new_persons() go to the
+    register.
     """
 
     def __init__(self, key: bytes) -> None:
@@ -72,23 +74,24 @@ class Pseudonymizer:
             raise ValueError("an empty pseudonym key is not allowed")
         self._key = key
         self._hmac_states = _hmac_states(key)
-        # The run's pseudonyms as fixed-width hex rows by slot, in a buffer that doubles when full (a
-        # growing Arrow array concatenated for every batch with new numbers copied ~1 GB per copenhagen
-        # run). Slots are looked up in a hash index of the numbers of the first slots, the later ones
-        # kept sorted for binary search and merged into a new index when they pass a quarter of it
-        # (building one costs ~14 ms per 340 000 numbers). Only new numbers reach Python, for the HMAC.
-        self._hex = np.empty((1024, HEX_WIDTH // 8), np.uint64)  # 8 characters per word: np.take is fast
+        # The run's person keys by slot, in a buffer that doubles when full. Slots are looked up in a
+        # hash index of the numbers of the first slots, the later ones kept sorted for binary search and
+        # merged into a new index when they pass a quarter of it (building one costs ~14 ms per 340 000
+        # numbers). Only new numbers reach Python, for the HMAC.
+        self._keys = np.empty(1024, np.int64)
         self._count = 0
         self._numbers: list[np.ndarray] = []  # by slot, in chunks
         self._index = _hash_index(np.empty(0, np.int64))
         self._recent = (np.empty(0, np.int64), np.empty(0, np.int64))  # (sorted numbers, their slots)
+        # New persons not yet handed to the register: (numbers, digests) chunks
+        self._unregistered: list[tuple[np.ndarray, bytes]] = []
         self._lock = threading.Lock()
 
     def pseudonym(self, normalized: str) -> str:
         return hmac.digest(self._key, normalized.encode("ascii"), "sha256").hex()  # OpenSSL one-shot
 
     def _slots(self, keys: np.ndarray) -> np.ndarray:
-        """The slot of each number's pseudonym (int64), HMAC-ing the numbers new to the run."""
+        """The slot of each number's person key (int64), HMAC-ing the numbers new to the run."""
         slots = self._find(keys, self._index, self._recent)  # lock-free: the index only grows
         miss = np.flatnonzero(slots < 0)
         if not len(miss):
@@ -115,16 +118,17 @@ class Pseudonymizer:
         return slots
 
     def _add(self, new: np.ndarray) -> None:
-        """Pseudonyms for new numbers (sorted, distinct, none known); the caller holds the lock."""
-        fresh = _hmac_sha256_many(self._hmac_states, _ascii_numbers(new)).hex().encode("ascii")
+        """Person keys for new numbers (sorted, distinct, none known); the caller holds the lock."""
+        digests = _hmac_sha256_many(self._hmac_states, _ascii_numbers(new))
         first, count = self._count, self._count + len(new)
-        if count > len(self._hex):  # readers keep the old buffer, which holds their slots
-            grown = np.empty((max(count, 2 * len(self._hex)), HEX_WIDTH // 8), np.uint64)
-            grown[:first] = self._hex[:first]
-            self._hex = grown
-        self._hex[first:count] = np.frombuffer(fresh, np.uint64).reshape(len(new), HEX_WIDTH // 8)
+        if count > len(self._keys):  # readers keep the old buffer, which holds their slots
+            grown = np.empty(max(count, 2 * len(self._keys)), np.int64)
+            grown[:first] = self._keys[:first]
+            self._keys = grown
+        self._keys[first:count] = person_keys(digests)
         self._count = count
         self._numbers.append(new)
+        self._unregistered.append((new, digests))
         numbers, slots = self._recent
         if len(numbers) + len(new) > max(len(self._index) // 4, 4096):
             self._numbers = [np.concatenate(self._numbers)]
@@ -135,43 +139,46 @@ class Pseudonymizer:
         new_slots = np.arange(first, count, dtype=np.int64)
         self._recent = (np.insert(numbers, at, new), np.insert(slots, at, new_slots))
 
-    def _strings(self, slots: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
-        """The pseudonyms of `slots` as an Arrow string array (null where not `valid`), gathered as
-        fixed-width rows (200 000 in 4 ms; a take from an Arrow string array follows offsets, and
-        numpy's fancy indexing of byte rows takes 17 ms)."""
-        n = len(slots)
-        # Into Arrow's memory pool, which keeps freed memory: a fresh numpy array of 13 MB per batch is
-        # new pages from the kernel every time (3 s of page faults in a copenhagen run).
-        data = pa.allocate_buffer(n * HEX_WIDTH)
-        rows = np.frombuffer(data, np.uint64).reshape(n, HEX_WIDTH // 8)
-        slots = slots if valid is None else np.where(valid, slots, 0)
-        if len(slots) and not 0 <= slots.min() <= slots.max() < self._count:
-            raise AssertionError("a pseudonym slot out of range")
-        # mode="clip" (the slots are in range): with the default "raise", numpy gathers into a buffer
-        # of its own and copies that over (500 000 rows: 13.8 ms, clip 3.8 ms)
-        np.take(self._hex, slots, axis=0, out=rows, mode="clip")
+    def new_persons(self) -> pa.Table | None:
+        """The persons first seen in this run since the last call (contracts.PERSONS_SCHEMA), or None."""
+        with self._lock:
+            chunks, self._unregistered = self._unregistered, []
+        if not chunks:
+            return None
+        numbers = np.concatenate([n for n, _ in chunks])
+        digests = b"".join(d for _, d in chunks)
+        n = len(numbers)
+        hexed = digests.hex().encode("ascii")
         offsets = np.arange(0, HEX_WIDTH * (n + 1), HEX_WIDTH, dtype=np.int32)
-        nulls = None if valid is None or valid.all() else pa.array(valid).buffers()[1]
-        return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), data, nulls)
+        pseudonyms = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(hexed))
+        days = _birth_days(_number_digits(numbers))
+        return pa.table(
+            [
+                pa.array(person_keys(digests)),
+                pseudonyms,
+                pa.array(days, pa.int32()).cast(pa.date32()),
+                pc.take(SEXES, pa.array((numbers % 2).astype(np.int32))),
+            ],
+            schema=PERSONS_SCHEMA,
+        )
 
-    def _pseudonym_column(self, slots: np.ndarray, rows: int, indices: pa.Array | None = None) -> pa.Array:
-        """The pseudonyms of `slots` (-1 for none: null), one slot per row or, with `indices`, per
-        dictionary entry; dictionary-encoded with one entry per distinct number when they repeat
-        enough (DICTIONARY_SHARE), else plain."""
+    def _key_column(self, slots: np.ndarray, rows: int, indices: pa.Array | None = None) -> pa.Array:
+        """The person keys of `slots` (-1 for none: null), one slot per row or, with `indices`, per
+        dictionary entry; dictionary-encoded with one entry per person when persons repeat enough
+        (KEY_DICTIONARY_SHARE; the Parquet writer then writes the dictionary as it is, where hashing every
+        row's key costs 3x a plain page), else plain."""
         valid = slots >= 0
         counts = np.bincount(slots[valid], minlength=1)
         used = np.flatnonzero(counts)
-        if len(used) * DICTIONARY_SHARE > rows:
-            if indices is not None:
-                slots = np.asarray(pc.fill_null(pc.take(pa.array(slots), indices), -1))
-                valid = slots >= 0
-            return self._strings(slots, valid)
+        if len(used) * KEY_DICTIONARY_SHARE > rows:
+            keys = pa.array(self._keys[np.where(valid, slots, 0)], mask=~valid)
+            return keys if indices is None else pc.take(keys, indices)
         rank = np.zeros(len(counts), dtype=np.int32)
         rank[used] = np.arange(len(used), dtype=np.int32)
         number = pa.array(rank[np.where(valid, slots, 0)], mask=~valid)
         if indices is not None:
             number = pc.take(number, indices)
-        return dictionary_array(number, self._strings(used))
+        return dictionary_array(number, pa.array(self._keys[used]))
 
     def _lookup(self, raw: str) -> tuple[str, dt.date, str] | None:
         parsed = parse_cpr(raw)
@@ -180,18 +187,13 @@ class Pseudonymizer:
         # one value (a quarantined row): the HMAC itself is cheaper than a look-up in the batch cache
         return self.pseudonym(parsed[0]), parsed[1], parsed[2]
 
-    def apply(self, values: pa.Array) -> tuple[pa.Array, ...]:
-        """(pseudonym, birth_date, sex, invalid, missing) for a string array (or a dictionary-encoded one,
-        whose distinct spellings only are parsed); invalid and missing as numpy masks.
-
-        Pseudonyms come back dictionary-encoded with one entry per distinct number (not per spelling:
-        the Parquet writer falls back to plain pages for a dictionary that repeats a value) when
-        numbers repeat (DICTIONARY_SHARE), else plain; sex dictionary-encoded.
-        """
+    def apply(self, values: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+        """(person key, invalid, missing) for a string array (or a dictionary-encoded one, whose
+        distinct spellings only are parsed); invalid and missing as numpy masks."""
         values = one_array(values)
         encoded = pa.types.is_dictionary(values.type)
         words = values.dictionary.cast(pa.string()) if encoded else values.cast(pa.string())
-        keys, valid, birth = parse_cpr_array(words)
+        keys, valid, _ = parse_cpr_array(words)
         missing = ~np.asarray(words.is_valid())  # null or blank, per distinct spelling (or per row)
         odd = np.flatnonzero(~valid & ~missing)  # a valid number is never blank: trim only the others
         if len(odd):
@@ -200,24 +202,23 @@ class Pseudonymizer:
         bad = ~valid & ~missing
         slots = np.full(len(keys), -1, dtype=np.int64)
         slots[valid] = self._slots(keys[valid])
-        sex = pa.array((keys % 2).astype(np.int32), mask=~valid)  # the 10th digit odd: M
         idx = values.indices if encoded else None
-        pseudonym = self._pseudonym_column(slots, len(values), idx)
+        person_key = self._key_column(slots, len(values), idx)
         if encoded:
-            sex, birth = pc.take(sex, idx), pc.take(birth, idx)
             missing, bad = per_row(missing, idx, True), per_row(bad, idx, False)
-        return (
-            pseudonym,
-            birth,
-            dictionary_array(sex, SEXES),
-            bad,
-            missing,
-        )
+        return person_key, bad, missing
 
     def text(self, value: str) -> str:
         """A CPR value for a quarantine record: its pseudonym, or masked when it does not parse."""
         hit = self._lookup(value) if value else None
         return f"pseudonym:{hit[0]}" if hit else (MASK if value else "")
+
+
+def person_keys(digests: bytes) -> np.ndarray:
+    """The person key of each HMAC-SHA256 digest (32 bytes each, concatenated): its first 8 bytes as a
+    big-endian signed integer. Keys of different persons collide with probability ~n^2/2^65 (3 million
+    persons: 2e-7); the register's compaction refuses a collision rather than merging two persons."""
+    return np.frombuffer(digests, ">i8").reshape(-1, 4)[:, 0].astype(np.int64)
 
 
 def _hmac_states(key: bytes) -> tuple:
@@ -248,13 +249,18 @@ def _hmac_sha256_many(states: tuple, messages: list[bytes]) -> bytes:
 
 def _ascii_numbers(numbers: np.ndarray) -> list[bytes]:
     """Each normalized number (int64) as its ten ASCII digits."""
-    digits = np.empty((len(numbers), 10), np.uint8)
+    raw = (_number_digits(numbers).T + np.uint8(ord("0"))).tobytes()
+    return [raw[i : i + 10] for i in range(0, len(raw), 10)]
+
+
+def _number_digits(numbers: np.ndarray) -> np.ndarray:
+    """The ten digits of each normalized number (int64) as a 10 x n uint8 array, as _cpr_digits gives."""
+    digits = np.empty((10, len(numbers)), np.uint8)
     rest = numbers.copy()
     for k in range(9, -1, -1):
-        digits[:, k] = rest % 10 + ord("0")
+        digits[k] = rest % 10
         rest //= 10
-    raw = digits.tobytes()
-    return [raw[i : i + 10] for i in range(0, len(raw), 10)]
+    return digits
 
 
 _NO_DAY = np.iinfo(np.int32).min
@@ -319,11 +325,17 @@ def parse_cpr_array(words: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     """parse_cpr over an Arrow string array: (normalized number as int64, valid, birth date); the birth
     date is null where the value cannot be a CPR number, and the sex is the parity of the number."""
     d, shaped = _cpr_digits(words.cast(pa.string()))
-    years, table = _birth_tables()
-    dd, mm, yy = (d[k] * np.uint8(10) + d[k + 1] for k in (0, 2, 4))  # at most 99: fits uint8
-    day = table[years[yy, d[6]] - 1800, np.minimum(mm, 13), np.minimum(dd, 32)]
+    day = _birth_days(d)
     valid = shaped & (day != _NO_DAY)
     return _number(d), valid, pa.array(day, pa.int32(), mask=~valid).cast(pa.date32())
+
+
+def _birth_days(d: np.ndarray) -> np.ndarray:
+    """The birth date (days since 1970, int32) of each number's ten digits (10 x n), _NO_DAY where that
+    date does not exist."""
+    years, table = _birth_tables()
+    dd, mm, yy = (d[k] * np.uint8(10) + d[k + 1] for k in (0, 2, 4))  # at most 99: fits uint8
+    return table[years[yy, d[6]] - 1800, np.minimum(mm, 13), np.minimum(dd, 32)]
 
 
 def _number(d: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from boernedata.contracts import KIND_ARROW_TYPES, Column, Extract, cpr_landed_names
+from boernedata.contracts import KIND_ARROW_TYPES, Column, Extract, person_key_name
 from boernedata.landing.cpr import Pseudonymizer
 from boernedata.landing.masks import dictionary_array, one_array, per_row
 from boernedata.landing.redact import redact
@@ -183,9 +183,8 @@ def parse_column(col: Column, arr: pa.Array, ex: Extract, pseudo: Pseudonymizer,
             # is cheaper than reading every row's digits and looking its number up (~130 ns); with
             # a child on every other row or less, it is not (a parents' extract: 157 -> 264 ns a row).
             s = pc.dictionary_encode(s)
-        p, birth, sex, invalid, empty = pseudo.apply(s)
-        pn, bn, sn = cpr_landed_names(name)
-        out.columns.update({pn: p, bn: birth, sn: sex})
+        key, invalid, empty = pseudo.apply(s)
+        out.columns[person_key_name(name)] = key
         if col.required:
             out.check(name, "missing_value", empty)
         out.check(name, "bad_cpr", invalid)

@@ -31,12 +31,13 @@ from boernedata.contracts import (
     EMPTY_SCHEMA_FILE,
     EXTRACTS_BY_KEY,
     Extract,
-    cpr_landed_names,
     landed_dir,
     landed_schema,
+    person_key_name,
     write_schema_files,
 )
-from boernedata.landing.cpr import DICTIONARY_SHARE, MASK, Pseudonymizer, parse_cpr
+from boernedata.landing import persons
+from boernedata.landing.cpr import MASK, Pseudonymizer, parse_cpr
 from boernedata.landing.ledger import Delivery, Ledger
 from boernedata.landing.masks import dictionary_array
 from boernedata.landing.parse import parse_batch, plain
@@ -52,6 +53,10 @@ LOCK_FILE = ".land.lock"
 # machine's noise; an earlier, slower landing measured 2 -> 68.6 s, 3 -> 62.2 s), capped because every
 # file in flight holds its raw bytes and a batch in memory.
 WORKERS = min(8, (os.cpu_count() or 2) + 1)
+# A string column is landed dictionary-encoded when its distinct values are at most 1/DICTIONARY_SHARE of
+# the first batch's rows, else plain (a guardian id per row): the writer hashes every dictionary entry
+# but copies plain values cheaply.
+DICTIONARY_SHARE = 2
 
 NOT_SAMPLED = ["_source_line", "_period", "_loaded_at"]  # landed columns the GE suites do not read
 
@@ -139,6 +144,10 @@ class Run:
         self.outcomes: list[FileOutcome] = []
         self.files_per_extract: Counter = Counter()
         self._recorded: Counter = Counter()  # files recorded per extract
+        self._person_parts = 0
+        # Landed rows whose persons are not in the register (it was deleted, or the landing predates it):
+        # every delivery lands again, which registers them
+        self.reland = persons.missing(self.landing)
         self._lock = threading.RLock()
         self._bar = None
 
@@ -161,6 +170,11 @@ class Run:
         from tqdm import tqdm
 
         files = self.files()
+        if self.reland:
+            self.say(
+                f"the person register {persons.folder(self.landing)} is missing or empty while rows are "
+                "landed: every delivery lands again, which registers its persons"
+            )
         sizes = {p.relative_to(self.raw).as_posix(): p.stat().st_size for p in files}
         total = sum(sizes.values())
         self.files_per_extract = Counter(self._extract_key(p) for p in files)
@@ -178,6 +192,11 @@ class Run:
                 bar.update(sizes[outcome.delivery.file])
             self.outcomes.sort(key=lambda o: o.delivery.file)
             self._bar = None
+        try:
+            persons.compact(self.landing)
+        except persons.PersonKeyCollision as exc:
+            self.say(f"ERROR: {exc}")
+            return 2
         extracts = {
             o.delivery.extract: EXTRACTS_BY_KEY[o.delivery.extract]
             for o in self.outcomes
@@ -236,6 +255,10 @@ class Run:
         """Say what a landed file has to say, append it to the ledger and queue its GE samples."""
         for message in outcome.messages:
             self.say(message)
+        new = self.pseudo.new_persons()  # on disk before the ledger says a delivery that needs them landed
+        if new is not None:
+            self._person_parts += 1
+            persons.write_part(self.landing, new, f"part-{self.run_id}-{self._person_parts:05d}")
         self.ledger.append(outcome.delivery)
         key = outcome.delivery.extract
         if outcome.samples:
@@ -272,7 +295,7 @@ class Run:
 
         current = self.ledger.current(ex.key, period)
         target = landed_dir(self.landing, ex) / f"{period}.parquet"
-        if current and current.get("content_hash") == digest and target.exists():
+        if current and current.get("content_hash") == digest and target.exists() and not self.reland:
             d = Delivery(
                 rel,
                 ex.key,
@@ -366,7 +389,7 @@ class Run:
                 outcome.redactions.update(parsed.redactions)
                 for name, tracker in unique.items():
                     col = next(c for c in ex.columns if c.name == name)
-                    landed_name = cpr_landed_names(name)[0] if col.kind == "cpr" else name
+                    landed_name = person_key_name(name) if col.kind == "cpr" else name
                     ok_so_far = (
                         ~np.logical_or.reduce([m for _, _, m in parsed.checks])
                         if parsed.checks
@@ -458,7 +481,8 @@ class Run:
         return outcome
 
     def _landed_table(self, schema, columns, lines, rel, period) -> pa.Table:
-        """The landed columns of a batch; strings stay as parsing left them, plain or dictionary-encoded."""
+        """The landed columns of a batch; strings and person keys stay as parsing left them, plain or
+        dictionary-encoded."""
         n = len(lines)
         arrays = []
         for f in schema:
@@ -472,7 +496,7 @@ class Run:
                 arr = pa.repeat(pa.scalar(self.loaded_at, pa.timestamp("us")), n)
             else:
                 arr = columns[f.name]
-                if f.type != pa.string() and arr.type != f.type:
+                if (arr.type.value_type if pa.types.is_dictionary(arr.type) else arr.type) != f.type:
                     arr = arr.cast(f.type)
             arrays.append(arr)
         return pa.Table.from_arrays(arrays, names=schema.names)
@@ -539,14 +563,13 @@ class _LandedWriter:
     """The landed Parquet file of one delivery, written batch by batch; the first batch's values choose
     the encodings (store_schema=False: the file reads back as the landed schema, strings as strings).
 
-    Dictionary pages for strings that repeat and for dates; delta encoding for integers and timestamps
-    (ids, line numbers and event times mostly grow: check-in file 36 MB -> 17 MB, written faster than
-    with dictionary or plain pages); min/max statistics for all but strings (row-group pruning on dates
-    and times; statistics of 64-character pseudonyms cost more than they save). A string column whose
-    values hardly repeat in the first batch (a pseudonym per parent, a guardian id per row) is written
-    plain. Pseudonyms (random hex, which snappy cannot shrink: 2.66 -> 2.60 MB) and delta-encoded columns
-    (already packed) are not compressed: writing check-in and household batches ~15% faster, the
-    check-in file ~11% larger."""
+    Dictionary pages for dates and for strings and person keys that repeat in the first batch (a child's
+    key on its check-ins; a parent's key is written plain); delta encoding for other integers and
+    timestamps (ids, line numbers and event times mostly grow: check-in file 36 MB -> 17 MB, written
+    faster than with dictionary or plain pages); min/max statistics for all but strings (row-group
+    pruning on dates and times). A string column whose values hardly repeat in the first batch (a
+    guardian id per row) is written plain. Person keys (random, which snappy cannot shrink) and
+    delta-encoded columns (already packed) are not compressed."""
 
     def __init__(self, path: Path, ex: Extract, schema: pa.Schema) -> None:
         self.path, self.ex, self.schema = path, ex, schema
@@ -582,29 +605,35 @@ class _LandedWriter:
             if not pa.types.is_dictionary(col.type):
                 return False
             # A batch's columns are one chunk each: combine_chunks would copy it (1.8 s per copenhagen
-            # run). Dictionary entries: pseudonyms and sexes have one per number (counting distinct
-            # values costs more: household file 0.26 s, not 0.09 s)
+            # run). Dictionary entries, not distinct values (counting those costs more)
             entries = sum(len(c.dictionary) for c in col.chunks)
             return entries * DICTIONARY_SHARE <= first.num_rows
 
-        dictionary = pa.dictionary(pa.int32(), pa.string())
-        strings = [f.name for f in self.schema if f.type == pa.string()]
-        encoded = {n for n in strings if first is not None and first.num_rows and repeats(n)}
-        fields = [pa.field(f.name, dictionary, f.nullable) if f.name in encoded else f for f in self.schema]
+        keys = {person_key_name(c.name) for c in self.ex.columns if c.kind == "cpr"}
+        candidates = [f.name for f in self.schema if f.type == pa.string() or f.name in keys]
+        encoded = {n for n in candidates if first is not None and first.num_rows and repeats(n)}
+        fields = [
+            pa.field(f.name, pa.dictionary(pa.int32(), f.type), f.nullable) if f.name in encoded else f
+            for f in self.schema
+        ]
         self.arrow_schema = pa.schema(fields)
-        pseudonyms = {cpr_landed_names(c.name)[0] for c in self.ex.columns if c.kind == "cpr"}
-        delta = [f.name for f in self.schema if pa.types.is_integer(f.type) or pa.types.is_timestamp(f.type)]
+        delta = [
+            f.name
+            for f in self.schema
+            if (pa.types.is_integer(f.type) or pa.types.is_timestamp(f.type)) and f.name not in keys
+        ]
+        dictionary_pages = {f.name for f in self.schema if pa.types.is_date(f.type)} | encoded
         self.writer = pq.ParquetWriter(
             self.path,
             self.arrow_schema,
             store_schema=False,
-            use_dictionary=[f.name for f in self.schema if f.name in encoded or pa.types.is_date(f.type)],
+            use_dictionary=[f.name for f in self.schema if f.name in dictionary_pages],
             compression={
-                f.name: "none" if f.name in pseudonyms or f.name in delta else "snappy" for f in self.schema
+                f.name: "none" if f.name in keys or f.name in delta else "snappy" for f in self.schema
             },
             write_statistics=[f.name for f in self.schema if f.type != pa.string()],
             column_encoding=dict.fromkeys(delta, "DELTA_BINARY_PACKED"),
-            dictionary_pagesize_limit=4 << 20,  # pseudonyms of a whole municipality fit, no plain fallback
+            dictionary_pagesize_limit=4 << 20,  # the keys of a municipality's children fit: no plain fallback
         )
 
 

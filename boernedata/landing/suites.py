@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from boernedata.contracts import Extract, cpr_landed_names
+from boernedata.contracts import Extract, person_key_name
 
 SAMPLE_ROWS = 10_000  # at most, per file
 EXTRACT_SAMPLE_ROWS = 100_000  # per extract and run: many files of one extract get smaller samples
@@ -56,8 +56,8 @@ def suite_specs(ex: Extract) -> list[Spec]:
     landed_order: list[str] = []
     specs: list[Spec] = []
     for col in ex.columns:
-        landed = cpr_landed_names(col.name)[0] if col.kind == "cpr" else col.name
-        landed_order += list(cpr_landed_names(col.name)) if col.kind == "cpr" else [col.name]
+        landed = person_key_name(col.name) if col.kind == "cpr" else col.name
+        landed_order.append(landed)
         if col.required:
             specs.append(Spec("not_null", landed, col.name, NULLING_REASONS))
         if col.kind == "enum":

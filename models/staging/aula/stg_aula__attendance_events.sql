@@ -6,6 +6,12 @@ source as (
 
 ),
 
+with_persons as (
+
+    {{ join_persons('source', ['child_']) }}
+
+),
+
 renamed as (
 
     select
@@ -20,7 +26,7 @@ renamed as (
         _source_line as source_line,
         _loaded_at as loaded_at
 
-    from source
+    from with_persons
 
 )
 

@@ -6,6 +6,12 @@ source as (
 
 ),
 
+with_persons as (
+
+    {{ join_persons('source') }}
+
+),
+
 renamed as (
 
     select
@@ -18,7 +24,7 @@ renamed as (
         _source_line as source_line,
         _loaded_at as loaded_at
 
-    from source
+    from with_persons
 
 )
 

@@ -1,0 +1,84 @@
+"""The person register, `<landing>/_persons/`: one row per person ever landed (contracts.PERSONS_SCHEMA).
+
+A landed CPR column holds the person key only; the pseudonym, birth date and sex are here. During a run
+the persons new to it are written as part files before the ledger records the first delivery that needs
+them (a file landed but not recorded lands again next run, so no landed row can lack its person); at the
+end of the run the parts and the register are compacted into one `persons.parquet`. A person in two
+files is the same row twice (keys are derived from the pseudonym), which compaction removes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from boernedata.contracts import EMPTY_SCHEMA_FILE, EXTRACTS, PERSONS_DIR, PERSONS_SCHEMA, landed_dir
+
+REGISTER_FILE = "persons.parquet"
+
+
+class PersonKeyCollision(Exception):
+    """Two pseudonyms with the same person key (probability ~2e-7 at 3 million persons)."""
+
+
+def folder(landing: Path) -> Path:
+    return Path(landing) / PERSONS_DIR
+
+
+def write_part(landing: Path, table: pa.Table, name: str) -> Path:
+    """Write new persons as `<name>.parquet` in the register (atomically)."""
+    target = folder(landing) / f"{name}.parquet"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    pq.write_table(table, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def compact(landing: Path) -> int:
+    """Merge the register's parts into one file of distinct persons; the number of persons. Raises
+    PersonKeyCollision when one key stands for two pseudonyms (the parts are then left as they are)."""
+    parts = sorted(p for p in folder(landing).glob("*.parquet") if p.name != EMPTY_SCHEMA_FILE)
+    if not parts:
+        return 0
+    table = pa.concat_tables([pq.read_table(p, schema=PERSONS_SCHEMA) for p in parts])
+    if pc.count_distinct(table["person_key"]).as_py() != table.num_rows:  # a person in two parts
+        g = table.group_by("person_key", use_threads=False).aggregate(
+            [("pseudonym", "min"), ("pseudonym", "max"), ("birth_date", "min"), ("sex", "min")]
+        )
+        collided = pc.not_equal(g["pseudonym_min"], g["pseudonym_max"])
+        if pc.any(collided).as_py():
+            key = g.filter(collided)["person_key"][0].as_py()
+            raise PersonKeyCollision(
+                f"two different CPR numbers share the person key {key} in {folder(landing)}; the landed "
+                "rows cannot tell them apart. Report this (expected once in ~5 million registers of 3 "
+                "million persons) and keep the landing folder as it is"
+            )
+        columns = [g["person_key"], g["pseudonym_min"], g["birth_date_min"], g["sex_min"]]
+        distinct = pa.table(columns, schema=PERSONS_SCHEMA)
+    else:
+        distinct = table
+    if len(parts) == 1 and parts[0].name == REGISTER_FILE and distinct.num_rows == table.num_rows:
+        return distinct.num_rows  # nothing new
+    write_part(landing, distinct, REGISTER_FILE.removesuffix(".parquet"))
+    for p in parts:
+        if p.name != REGISTER_FILE:
+            p.unlink()
+    (folder(landing) / EMPTY_SCHEMA_FILE).unlink(missing_ok=True)
+    return distinct.num_rows
+
+
+def missing(landing: Path) -> bool:
+    """Whether rows are landed but the register holds no one (deleted, or landed before it existed)."""
+    if any(p.name != EMPTY_SCHEMA_FILE for p in folder(landing).glob("*.parquet")):
+        return False
+    return any(
+        p.name != EMPTY_SCHEMA_FILE
+        for ex in EXTRACTS
+        if any(c.kind == "cpr" for c in ex.columns)
+        for p in landed_dir(landing, ex).glob("*.parquet")
+    )
