@@ -16,6 +16,7 @@ renamed as (
 
     select
         child_pseudonym as child_key,
+        child_person_key,
         institution_id,
         timestamp as event_at,
         case status when 'kommet' then 'check_in' when 'gaaet' then 'check_out' end as event_type,

@@ -17,6 +17,7 @@ renamed as (
     select
         event_id,
         pseudonym as child_key,
+        person_key as child_person_key,
         institution_id,
         event_time as event_at,
         case event_type when 'IND' then 'check_in' when 'UD' then 'check_out' end as event_type,
