@@ -649,7 +649,8 @@ def test_idempotent_and_replacement(tmp_path):
 
 def test_person_register(tmp_path):
     """Every landed person key is in the register, once, across runs; a new delivery adds its new
-    persons; a missing register makes every delivery land again; two pseudonyms on one key are refused."""
+    persons; a missing register makes every delivery land again; another pseudonym key and two
+    pseudonyms on one person key are refused."""
     from boernedata.landing import persons
 
     raw, landing = tmp_path / "raw", tmp_path / "landing"
@@ -675,6 +676,10 @@ def test_person_register(tmp_path):
     assert land(raw, landing, KEY, progress=False) == 0  # the same bytes, but the register is gone
     assert [d["status"] for d in ledger(landing)[-2:]] == ["replaced", "replaced"]
     assert register(landing) == second
+
+    before = ledger(landing)
+    assert land(raw, landing, b"another key", progress=False) == 2  # would split every child in two
+    assert ledger(landing) == before and register(landing) == second
 
     row = next(iter(second.values()))
     clash = pa.Table.from_pylist([{**row, "pseudonym": "0" * 64}], schema=persons.PERSONS_SCHEMA)

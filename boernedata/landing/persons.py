@@ -17,8 +17,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from boernedata.contracts import EMPTY_SCHEMA_FILE, EXTRACTS, PERSONS_DIR, PERSONS_SCHEMA, landed_dir
+from boernedata.landing.ledger import LEDGER_DIR
 
 REGISTER_FILE = "persons.parquet"
+# HMAC-SHA256 of a fixed text with the landing key, beside the ledger: tells whether a run uses the key
+# the landing zone was pseudonymized with. It reveals no more of the key than any pseudonym of a known
+# CPR number does.
+KEY_CHECK_FILE = "key_check.txt"
+KEY_CHECK_TEXT = "boernedata landing key check"
 
 
 class PersonKeyCollision(Exception):
@@ -82,3 +88,14 @@ def missing(landing: Path) -> bool:
         if any(c.kind == "cpr" for c in ex.columns)
         for p in landed_dir(landing, ex).glob("*.parquet")
     )
+
+
+def key_matches(landing: Path, fingerprint: str) -> bool:
+    """Whether `fingerprint` (the key's HMAC of KEY_CHECK_TEXT) is the landing zone's; a zone without one
+    takes this one."""
+    path = Path(landing) / LEDGER_DIR / KEY_CHECK_FILE
+    if path.exists():
+        return path.read_text(encoding="ascii").strip() == fingerprint
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(fingerprint + "\n", encoding="ascii")
+    return True

@@ -169,6 +169,13 @@ class Run:
     def land_all(self) -> int:
         from tqdm import tqdm
 
+        if not persons.key_matches(self.landing, self.pseudo.pseudonym(persons.KEY_CHECK_TEXT)):
+            self.say(
+                f"ERROR: BOERNEDATA_PSEUDONYM_KEY is not the key the rows in {self.landing} were "
+                "pseudonymized with, so new rows would not match them. Set the key it was built with, or "
+                "land into an empty folder to pseudonymize every delivery with this key. Nothing landed."
+            )
+            return 2
         files = self.files()
         if self.reland:
             self.say(
