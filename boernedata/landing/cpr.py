@@ -63,10 +63,9 @@ KEY_DICTIONARY_SHARE = 8
 class Pseudonymizer:
     """HMAC-SHA256(key, normalized CPR), cached for the run by normalized number.
 
-    Validation, birth date and sex are vectorized over a batch (parse_cpr_array); only numbers never
-    seen before in the run go through Python, for the HMAC. A landed CPR column holds the person key
-    (contracts.PERSONS_DIR); the persons first seen since the last call of new_persons() go to the
-    register.
+    Validation is vectorized over a batch (parse_cpr_array); only numbers never seen before in the run
+    go through Python, for the HMAC. A landed CPR column holds the person key (contracts.PERSONS_DIR);
+    the persons first seen since the last call of new_persons() go to the register.
     """
 
     def __init__(self, key: bytes) -> None:
@@ -193,7 +192,7 @@ class Pseudonymizer:
         values = one_array(values)
         encoded = pa.types.is_dictionary(values.type)
         words = values.dictionary.cast(pa.string()) if encoded else values.cast(pa.string())
-        keys, valid, _ = parse_cpr_array(words)
+        keys, valid = parse_cpr_array(words)
         missing = ~np.asarray(words.is_valid())  # null or blank, per distinct spelling (or per row)
         odd = np.flatnonzero(~valid & ~missing)  # a valid number is never blank: trim only the others
         if len(odd):
@@ -321,13 +320,11 @@ def _birth_tables() -> tuple[np.ndarray, np.ndarray]:
     return years, table
 
 
-def parse_cpr_array(words: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
-    """parse_cpr over an Arrow string array: (normalized number as int64, valid, birth date); the birth
-    date is null where the value cannot be a CPR number, and the sex is the parity of the number."""
+def parse_cpr_array(words: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """parse_cpr's validation over an Arrow string array: (normalized number as int64, valid). The birth
+    date and sex follow from the number (new_persons)."""
     d, shaped = _cpr_digits(words.cast(pa.string()))
-    day = _birth_days(d)
-    valid = shaped & (day != _NO_DAY)
-    return _number(d), valid, pa.array(day, pa.int32(), mask=~valid).cast(pa.date32())
+    return _number(d), shaped & (_birth_days(d) != _NO_DAY)
 
 
 def _birth_days(d: np.ndarray) -> np.ndarray:
