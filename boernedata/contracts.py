@@ -737,6 +737,11 @@ def write_schema_files(landing: Path) -> list[Path]:
     return [p for folder, schema in folders if (p := _schema_file(folder, schema)) is not None]
 
 
+def data_files(folder: Path) -> list[Path]:
+    """The folder's Parquet files but its empty schema file, in name order."""
+    return sorted(p for p in Path(folder).glob("*.parquet") if p.name != EMPTY_SCHEMA_FILE)
+
+
 def _schema_file(folder: Path, schema: pa.Schema) -> Path | None:
     """Write the folder's empty schema file when it has no data (remove it when it has); the path when
     written."""
@@ -744,7 +749,7 @@ def _schema_file(folder: Path, schema: pa.Schema) -> Path | None:
 
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / EMPTY_SCHEMA_FILE
-    if any(p.name != EMPTY_SCHEMA_FILE for p in folder.glob("*.parquet")):
+    if data_files(folder):
         target.unlink(missing_ok=True)
     elif not target.exists():
         pq.write_table(schema.empty_table(), target)

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from boernedata.contracts import EMPTY_SCHEMA_FILE, EXTRACTS, PERSONS_DIR, PERSONS_SCHEMA, landed_dir
+from boernedata.contracts import EXTRACTS, PERSONS_DIR, PERSONS_SCHEMA, data_files, landed_dir
 from boernedata.landing.ledger import LEDGER_DIR
 
 REGISTER_FILE = "persons.parquet"
@@ -48,7 +48,7 @@ def write_part(landing: Path, table: pa.Table, name: str) -> Path:
 def compact(landing: Path) -> int:
     """Merge the register's parts into one file of distinct persons; the number of persons. Raises
     PersonKeyCollision when one key stands for two pseudonyms (the parts are then left as they are)."""
-    parts = sorted(p for p in folder(landing).glob("*.parquet") if p.name != EMPTY_SCHEMA_FILE)
+    parts = data_files(folder(landing))
     if not parts:
         return 0
     table = pa.concat_tables([pq.read_table(p, schema=PERSONS_SCHEMA) for p in parts])
@@ -74,19 +74,15 @@ def compact(landing: Path) -> int:
     for p in parts:
         if p.name != REGISTER_FILE:
             p.unlink()
-    (folder(landing) / EMPTY_SCHEMA_FILE).unlink(missing_ok=True)
     return distinct.num_rows
 
 
 def missing(landing: Path) -> bool:
     """Whether rows are landed but the register holds no one (deleted, or landed before it existed)."""
-    if any(p.name != EMPTY_SCHEMA_FILE for p in folder(landing).glob("*.parquet")):
+    if data_files(folder(landing)):
         return False
     return any(
-        p.name != EMPTY_SCHEMA_FILE
-        for ex in EXTRACTS
-        if any(c.kind == "cpr" for c in ex.columns)
-        for p in landed_dir(landing, ex).glob("*.parquet")
+        data_files(landed_dir(landing, ex)) for ex in EXTRACTS if any(c.kind == "cpr" for c in ex.columns)
     )
 
 
