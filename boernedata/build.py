@@ -55,6 +55,7 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "institutions",
     "indicator_catalogue",
     "institution_indicators",
+    "institution_indicators_labelled",
     "municipality_indicators",
     "institution_observations",
     "data_year_wheel",

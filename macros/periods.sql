@@ -44,3 +44,12 @@
         - case when extract(day from {{ on_date }}) < extract(day from {{ birth_date }}) then 1 else 0 end
     )
 {%- endmacro %}
+
+{#- The Danish label of a period, as readers see it: '1. halvår 2026', 'Skoleåret 2025/26', 'Kalenderåret 2025'. -#}
+{% macro period_label_da(period_type, period_id) -%}
+    case {{ period_type }}
+        when 'half_year' then right({{ period_id }}, 1) || '. halvår ' || left({{ period_id }}, 4)
+        when 'school_year' then 'Skoleåret ' || {{ period_id }}
+        when 'calendar_year' then 'Kalenderåret ' || {{ period_id }}
+    end
+{%- endmacro %}

@@ -50,6 +50,7 @@ PUBLISHED_COLUMNS = {
     "institution_indicators": [
         "institution_id",
         "sector",
+        "benchmark_group",
         "indicator_code",
         "quality_dimension",
         "period_type",
@@ -61,9 +62,28 @@ PUBLISHED_COLUMNS = {
         "denominator",
         "n",
         "is_suppressed",
+        "suppression_reason",
         "district_value",
         "municipality_value",
         "previous_value",
+    ],
+    "municipality_indicators": [
+        "scope",
+        "benchmark_group",
+        "sector",
+        "indicator_code",
+        "quality_dimension",
+        "period_type",
+        "period_id",
+        "period_start",
+        "period_end",
+        "value",
+        "numerator",
+        "denominator",
+        "n",
+        "n_institutions",
+        "is_suppressed",
+        "suppression_reason",
     ],
     "institution_observations": [
         "institution_id",
@@ -75,6 +95,18 @@ PUBLISHED_COLUMNS = {
     ],
     "data_year_wheel": ["source_extract", "data_kind", "months_available", "description_da"],
 }
+PUBLISHED_COLUMNS["institution_indicators_labelled"] = [
+    *PUBLISHED_COLUMNS["institution_indicators"],
+    "institution_name",
+    "district",
+    "institution_type_da",
+    "benchmark_group_da",
+    "indicator_name_da",
+    "quality_dimension_da",
+    "unit",
+    "higher_is_better",
+    "period_label_da",
+]
 
 # Plausible ranges per indicator (domain.md): a value outside means a broken formula or extract.
 PLAUSIBLE = {
@@ -132,9 +164,7 @@ def test_published_tables_and_columns_are_the_contract(tiny_pipeline):
     for table, columns in PUBLISHED_COLUMNS.items():
         got = [r[0] for r in published(tiny_pipeline, f"describe marts.{table}")]
         assert got == columns, table
-    muni = [r[0] for r in published(tiny_pipeline, "describe marts.municipality_indicators")]
-    assert "scope" in muni and "value" in muni and "indicator_code" in muni and "period_id" in muni
-    for table in [*PUBLISHED_COLUMNS, "municipality_indicators"]:
+    for table in PUBLISHED_COLUMNS:
         files = list((tiny_pipeline.published / table).glob("*.parquet"))
         assert files, table
         n_parquet = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
@@ -184,27 +214,89 @@ def test_suppression_and_benchmark_rules(tiny_pipeline):
     leaks = published(
         tiny_pipeline,
         "select count(*) from marts.institution_indicators where is_suppressed "
-        "and (value is not null or numerator is not null or denominator is not null)",
+        "and (value is not null or numerator is not null or denominator is not null or n is not null)",
     )[0][0]
     assert leaks == 0
-    wrong_flag = published(
-        tiny_pipeline,
-        "select count(*) from marts.institution_indicators where n is not null and (n < 5) <> is_suppressed",
+    small_published = published(
+        tiny_pipeline, "select count(*) from marts.institution_indicators where not is_suppressed and n < 5"
     )[0][0]
-    assert wrong_flag == 0
-    # A published benchmark needs at least 3 contributing institutions of the sector.
+    assert small_published == 0
+    # A benchmark needs at least 3 contributing institutions of the benchmark group.
     thin = published(
         tiny_pipeline,
-        """
-        select count(*) from (
-            select sector, indicator_code, period_id,
-                count(*) filter (where numerator is not null or is_suppressed) as contributors,
-                max(municipality_value) as muni
-            from marts.institution_indicators group by all
-        ) where contributors < 3 and muni is not null
-        """,
+        "select count(*) from marts.municipality_indicators where n_institutions < 3",
     )[0][0]
     assert thin == 0
+
+
+def test_whole_periods_only(tiny_pipeline):
+    """Data run from August 2024 to June 2026: partial periods are in neither table nor in any package."""
+    periods = {
+        (table, period_type, period_id)
+        for table in ("institution_indicators", "municipality_indicators")
+        for period_type, period_id in published(
+            tiny_pipeline, f"select distinct period_type, period_id from marts.{table}"
+        )
+    }
+    for table in ("institution_indicators", "municipality_indicators"):
+        assert (table, "calendar_year", "2024") not in periods
+        assert (table, "calendar_year", "2026") not in periods
+        assert (table, "calendar_year", "2025") in periods
+    daycare_h2_2024 = published(
+        tiny_pipeline,
+        "select count(*) from marts.institution_indicators where sector in ('dagtilbud', 'fritid') "
+        "and period_id = '2024-H2'",
+    )[0][0]
+    assert daycare_h2_2024 == 0
+    absence = {
+        p
+        for (p,) in published(
+            tiny_pipeline,
+            "select distinct period_id from marts.institution_indicators "
+            "where indicator_code = 'sk_absence_pct'",
+        )
+    }
+    assert {"2024-H2", "2025/26"} <= absence  # July has no school days
+    staff_sick = {
+        p
+        for (p,) in published(
+            tiny_pipeline,
+            "select distinct period_id from marts.institution_indicators "
+            "where indicator_code = 'sk_staff_sick_pct'",
+        )
+    }
+    assert "2025/26" not in staff_sick  # waits for July 2026's staff data
+    packages = " ".join(p.read_text("utf-8") for p in tiny_pipeline.reports.rglob("*.html"))
+    assert "kalenderåret 2026" not in packages.lower()
+
+
+def test_benchmarks_compare_like_with_like(tiny_pipeline):
+    """A special school's district and municipality values come from special schools only."""
+    rows = published(
+        tiny_pipeline,
+        """
+        select i.institution_id, i.indicator_code, i.period_id, i.municipality_value, m.value,
+            m.benchmark_group, m.n_institutions
+        from marts.institution_indicators i
+        left join marts.municipality_indicators m
+          on m.scope = 'kommune' and m.benchmark_group = i.benchmark_group
+         and m.indicator_code = i.indicator_code and m.period_id = i.period_id
+        where i.benchmark_group = 'specialskole'
+        """,
+    )
+    assert rows, "the tiny municipality has a special school"
+    for _, _, _, municipality_value, pooled, _, _ in rows:
+        assert municipality_value == pooled  # NULL when fewer than 3 special schools contribute
+    groups = dict(
+        published(tiny_pipeline, "select institution_type, count(*) from marts.institutions group by 1")
+    )
+    assert groups.get("specialskole", 0) < 3  # so no special-school benchmark may exist at all
+    assert all(r[3] is None for r in rows)
+    ordinary = published(
+        tiny_pipeline,
+        "select count(*) from marts.municipality_indicators where benchmark_group = 'folkeskole'",
+    )[0][0]
+    assert ordinary > 0
 
 
 def test_previous_value_is_the_previous_period(tiny_pipeline):

@@ -1,5 +1,5 @@
 -- What: a published district or municipality value rests on at least the minimum number of contributing
---   institutions (boernedata:benchmark_min_institutions) of the same sector, indicator and period.
+--   institutions (boernedata:benchmark_min_institutions) of the same benchmark group, indicator and period.
 -- Why: with one or two contributors a benchmark next to a suppressed institution value discloses it
 --   (indicators.md, "No disclosure through a benchmark").
 -- Resolve: check int_indicator_benchmarks' withholding and which institutions have a value before
@@ -9,14 +9,13 @@ with
 institution_values as (
 
     select * from {{ ref('int_institution_indicator_values') }}
-    where has_value
+    where has_value and is_whole_period
 
 ),
 
 benchmarks as (
 
     select * from {{ ref('municipality_indicators') }}
-    where value is not null
 
 ),
 
@@ -24,14 +23,14 @@ contributors as (
 
     select
         scope,
-        sector,
+        benchmark_group,
         indicator_code,
         period_id,
         count(distinct institution_id) as n_institutions
     from (
         select
             district as scope,
-            sector,
+            benchmark_group,
             indicator_code,
             period_id,
             institution_id
@@ -39,19 +38,19 @@ contributors as (
         union all
         select
             'kommune' as scope,
-            sector,
+            benchmark_group,
             indicator_code,
             period_id,
             institution_id
         from institution_values
     ) as scoped
-    group by scope, sector, indicator_code, period_id
+    group by scope, benchmark_group, indicator_code, period_id
 
 )
 
 select
     benchmarks.scope,
-    benchmarks.sector,
+    benchmarks.benchmark_group,
     benchmarks.indicator_code,
     benchmarks.period_id,
     coalesce(contributors.n_institutions, 0) as n_institutions
@@ -59,7 +58,7 @@ from benchmarks
 left join contributors
     on
         benchmarks.scope = contributors.scope
-        and benchmarks.sector = contributors.sector
+        and benchmarks.benchmark_group = contributors.benchmark_group
         and benchmarks.indicator_code = contributors.indicator_code
         and benchmarks.period_id = contributors.period_id
 where coalesce(contributors.n_institutions, 0) < {{ var('boernedata:benchmark_min_institutions') }}

@@ -1,15 +1,18 @@
--- Pooled benchmarks per district and for the whole municipality (scope 'kommune'): the indicator's
--- formula applied to all rows of all institutions of the sector in the scope taken together
--- (sum of numerators / sum of denominators, counts summed) - never an average of institution values.
--- Suppressed institution rows are included, as in the ministry's statistics. A benchmark with fewer
--- than the minimum number of contributing institutions is withheld (NULL), so a district with one or two
--- institutions cannot reveal a suppressed value.
+-- Pooled benchmarks per district and for the whole municipality (scope 'kommune'), like with like: the
+-- indicator's formula applied to all rows of all institutions of the same benchmark group in the scope
+-- taken together (sum of numerators / sum of denominators, counts summed) - never an average of
+-- institution values. Suppressed institution rows are included, as in the ministry's statistics; only
+-- whole periods with a value count. A benchmark exists only where at least
+-- `boernedata:benchmark_min_institutions` institutions contribute: with one or two, a district value
+-- would repeat or reveal an institution's (indicators.md, "No disclosure through a benchmark"), so no
+-- row is formed and the institutions' district_value is NULL. Whether a formed benchmark is published
+-- is decided by disclosure control (int_disclosure_withheld_cells).
 with
 
 institution_values as (
 
     select * from {{ ref('int_institution_indicator_values') }}
-    where has_value
+    where has_value and is_whole_period
 
 ),
 
@@ -31,6 +34,7 @@ pooled as (
 
     select
         scope,
+        benchmark_group,
         sector,
         indicator_code,
         quality_dimension,
@@ -44,32 +48,28 @@ pooled as (
         sum(n) as n,
         count(distinct institution_id) as n_institutions
     from scoped
-    group by scope, sector, indicator_code, quality_dimension, value_kind, period_type, period_id
-
-),
-
-disclosed as (
-
-    select
-        *,
-        n_institutions >= {{ var('boernedata:benchmark_min_institutions') }} as is_disclosed
-    from pooled
+    where scope is not null
+    group by
+        scope, benchmark_group, sector, indicator_code, quality_dimension, value_kind, period_type, period_id
 
 )
 
 select
     scope,
+    benchmark_group,
     sector,
     indicator_code,
     quality_dimension,
+    value_kind,
     period_type,
     period_id,
     period_start,
     period_end,
-    case when is_disclosed then {{ indicator_value('value_kind', 'numerator', 'denominator') }} end as value,
-    case when is_disclosed then numerator end as numerator,
-    case when is_disclosed then denominator end as denominator,
-    case when is_disclosed then n end as n,
+    {{ indicator_value('value_kind', 'numerator', 'denominator') }} as value,
+    numerator,
+    denominator,
+    n,
     n_institutions,
-    not is_disclosed as is_withheld
-from disclosed
+    coalesce(n < {{ var('boernedata:suppression_min_n') }}, false) as is_small_cell
+from pooled
+where n_institutions >= {{ var('boernedata:benchmark_min_institutions') }}

@@ -1,7 +1,9 @@
--- Institution-level indicator values before publication: each row gets its period dates, the sector and
--- district of the register version valid on the period's last day, the value computed by the
--- catalogue's value kind, and the small-cell suppression flag (n below the threshold). Rows of
--- institutions that are not in the register for the period are dropped here (a data test reports them).
+-- Institution-level indicator values before publication: each row gets its period dates, the sector,
+-- district and benchmark group of the register version valid on the period's last day, the value computed
+-- by the catalogue's value kind, whether the data cover the whole period (int_indicator_period_coverage),
+-- and whether n is below the small-cell threshold. Rows of institutions that are not in the register for
+-- the period are dropped here (a data test reports them). Publication takes the whole periods with a
+-- value; disclosure control (models/intermediate/disclosure/) decides what is withheld.
 with
 
 indicator_values as (
@@ -22,12 +24,19 @@ institution_periods as (
 
 ),
 
+coverage as (
+
+    select * from {{ ref('int_indicator_period_coverage') }}
+
+),
+
 valued as (
 
     select
         indicator_values.institution_id,
         institution_periods.sector,
         institution_periods.district,
+        institution_periods.benchmark_group,
         indicator_values.indicator_code,
         catalogue.quality_dimension,
         catalogue.value_kind,
@@ -44,7 +53,8 @@ valued as (
         {{ indicator_has_value(
             'catalogue.value_kind', 'indicator_values.numerator', 'indicator_values.denominator'
         ) }} as has_value,
-        coalesce(indicator_values.n < {{ var('boernedata:suppression_min_n') }}, false) as is_suppressed
+        coalesce(coverage.is_whole_period, false) as is_whole_period,
+        coalesce(indicator_values.n < {{ var('boernedata:suppression_min_n') }}, false) as is_small_cell
     from indicator_values
     inner join catalogue
         on indicator_values.indicator_code = catalogue.indicator_code
@@ -53,6 +63,10 @@ valued as (
             indicator_values.institution_id = institution_periods.institution_id
             and indicator_values.period_type = institution_periods.period_type
             and indicator_values.period_id = institution_periods.period_id
+    left join coverage
+        on
+            indicator_values.indicator_code = coverage.indicator_code
+            and indicator_values.period_id = coverage.period_id
 
 )
 

@@ -1,8 +1,10 @@
 -- The same measures as institution_indicators for the whole municipality (scope 'kommune') and for each
--- district (scope = the district name), pooled over the sector's institutions. Withheld benchmarks (too
--- few contributing institutions) are NULL with their numerator, denominator and n.
+-- district (scope = the district name), per benchmark group: pooled over the group's institutions in the
+-- scope where at least 3 of them contribute, with disclosure control applied
+-- (int_indicator_benchmarks_disclosed).
 select
     scope,
+    benchmark_group,
     sector,
     indicator_code,
     quality_dimension,
@@ -14,5 +16,7 @@ select
     numerator,
     denominator,
     cast(n as bigint) as n,
-    cast(n_institutions as bigint) as n_institutions
-from {{ ref('int_indicator_benchmarks') }}
+    cast(n_institutions as bigint) as n_institutions,
+    is_suppressed,
+    suppression_reason
+from {{ ref('int_indicator_benchmarks_disclosed') }}

@@ -1,0 +1,32 @@
+"""The dbt side's copies of the raw-extract contracts stay in step with boernedata/contracts.py."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+from boernedata import contracts, settings
+
+COVERAGE_OF_PERIOD = {
+    "month": {"month"},
+    "date": {"snapshot"},
+    "school_year": {"school_year"},
+    "year": {"calendar_year", "school_year_ending"},
+}
+
+
+def test_source_extract_coverage_seed_matches_the_contracts():
+    path = settings.PROJECT_DIR / "seeds" / "source_extract_coverage.csv"
+    with path.open(encoding="utf-8") as f:
+        seed = {row["source_extract"]: row["coverage"] for row in csv.DictReader(f)}
+    assert set(seed) == {e.key for e in contracts.EXTRACTS}
+    for extract in contracts.EXTRACTS:
+        assert seed[extract.key] in COVERAGE_OF_PERIOD[extract.period], extract.key
+
+
+def test_delivered_periods_reads_every_landed_extract():
+    sql = (settings.PROJECT_DIR / "models/staging/landing/stg_landing__delivered_periods.sql").read_text(
+        "utf-8"
+    )
+    listed = {f"{system}/{extract}" for system, extract in re.findall(r"\('(\w+)', '(\w+)'\)", sql)}
+    assert listed == {e.key for e in contracts.EXTRACTS}
