@@ -45,6 +45,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"synthetic data only: use the public demo key when ${settings.ENV_PSEUDONYM_KEY} is unset",
     )
+    la.add_argument(
+        "--accept-shrink",
+        nargs="*",
+        metavar="FILE",
+        help="land re-deliveries that were held because they have far fewer rows than what they replace "
+        "(all held ones, or only the FILEs named, as paths under the raw folder)",
+    )
+    la.add_argument(
+        "--max-shrink",
+        type=float,
+        metavar="PCT",
+        help="hold a re-delivery with more than PCT %% fewer rows than what it replaces (default "
+        f"${settings.ENV_MAX_DELIVERY_SHRINK} or {settings.DEFAULT_MAX_DELIVERY_SHRINK_PCT:g})",
+    )
     la.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     b = sub.add_parser("build", help="dbt build on the internal warehouse, then publish the marts")
@@ -77,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _dispatch(args)
-    except settings.MissingKeyError as exc:
+    except (settings.MissingKeyError, settings.SettingError) as exc:
         print(f"boernedata {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -105,7 +119,17 @@ def _dispatch(args: argparse.Namespace) -> int:
                 "is not set). Only for synthetic data.",
                 file=sys.stderr,
             )
-        return land(raw=raw, landing=landing, key=key, progress=not args.no_progress)
+        max_shrink = settings.resolve_percent(
+            args.max_shrink, settings.ENV_MAX_DELIVERY_SHRINK, settings.DEFAULT_MAX_DELIVERY_SHRINK_PCT
+        )
+        return land(
+            raw=raw,
+            landing=landing,
+            key=key,
+            progress=not args.no_progress,
+            max_shrink_pct=max_shrink,
+            accept_shrink=args.accept_shrink,
+        )
 
     if args.command == "build":
         from boernedata.build import build
