@@ -69,10 +69,33 @@ def _parser() -> argparse.ArgumentParser:
         "--warehouse",
         help=f"internal DuckDB file (default ${settings.ENV_WAREHOUSE} or {settings.DEFAULT_WAREHOUSE})",
     )
+    b.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="publish even when a published table shrank by more than --max-shrink against the current one",
+    )
+    b.add_argument(
+        "--max-shrink",
+        type=float,
+        metavar="PCT",
+        help="refuse to publish a table with more than PCT %% fewer rows than in the current publication "
+        f"(default ${settings.ENV_MAX_TABLE_SHRINK} or {settings.DEFAULT_MAX_TABLE_SHRINK_PCT:g})",
+    )
+    b.add_argument(
+        "--allow-empty",
+        action="append",
+        metavar="SYSTEM/EXTRACT",
+        help="an extract the municipality does not deliver, allowed to have no rows (repeatable; also "
+        f"${settings.ENV_ALLOW_EMPTY}, comma-separated); any other empty extract stops the build",
+    )
     b.add_argument("dbt_args", nargs=argparse.REMAINDER, help="after --: extra arguments passed to dbt build")
 
-    st = sub.add_parser("status", help="print the manifest of the current publication")
+    st = sub.add_parser("status", help="print the current publication's manifest and the releases kept")
     st.add_argument("--warehouse", help="internal DuckDB file; the publication is beside it in published/")
+
+    rb = sub.add_parser("rollback", help="put the previous release of the publication back in place")
+    rb.add_argument("--warehouse", help="internal DuckDB file; the publication is beside it in published/")
+    rb.add_argument("--to", metavar="RELEASE", help="restore this release id (see `boernedata status`)")
 
     d = sub.add_parser("datapakke", help="render the half-yearly data packages (HTML + PDF) per institution")
     d.add_argument(
@@ -132,18 +155,27 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
 
     if args.command == "build":
-        from boernedata.build import build
+        from boernedata.build import Checks, build
 
         landing = settings.resolve_path(args.landing, settings.ENV_LANDING, settings.DEFAULT_LANDING)
         warehouse = settings.resolve_path(args.warehouse, settings.ENV_WAREHOUSE, settings.DEFAULT_WAREHOUSE)
         extra = [a for a in args.dbt_args if a != "--"]
-        return build(landing=landing, warehouse=warehouse, dbt_args=extra)
+        checks = Checks(
+            max_shrink_pct=settings.resolve_percent(
+                args.max_shrink, settings.ENV_MAX_TABLE_SHRINK, settings.DEFAULT_MAX_TABLE_SHRINK_PCT
+            ),
+            allow_shrink=args.allow_shrink,
+            allow_empty=tuple(settings.resolve_list(args.allow_empty, settings.ENV_ALLOW_EMPTY)),
+        )
+        return build(landing=landing, warehouse=warehouse, dbt_args=extra, checks=checks)
 
-    if args.command == "status":
-        from boernedata.build import status
+    if args.command in ("status", "rollback"):
+        from boernedata import releases
 
         warehouse = settings.resolve_path(args.warehouse, settings.ENV_WAREHOUSE, settings.DEFAULT_WAREHOUSE)
-        return status(warehouse=warehouse)
+        if args.command == "status":
+            return releases.status(warehouse=warehouse)
+        return releases.rollback(warehouse=warehouse, to=args.to)
 
     if args.command == "datapakke":
         from boernedata.datapakke import render
