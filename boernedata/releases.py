@@ -452,18 +452,15 @@ def format_releases(paths: Paths) -> str:
     """The releases kept, newest first: id, when built, rows of institution_indicators, current and the
     rollback target marked."""
     current = current_release(paths)
-    previous = predecessor(paths, current) if current else None
+    in_use = chain(paths, current, KEEP_RELEASES) if current else []
     lines = ["Releases kept    (newest first; `boernedata rollback` restores the one marked previous)"]
     for release in reversed(complete_releases(paths)):
         m = release_manifest(release) or {}
         rows = m.get("tables", {}).get(HEADLINE_TABLE, {}).get("rows")
-        mark = (
-            "current"
-            if current and release.resolve() == current
-            else "previous"
-            if previous and release.resolve() == previous.resolve()
-            else ""
-        )
+        position = in_use.index(release.resolve()) if release.resolve() in in_use else None
+        mark = {0: "current", 1: "previous"}.get(position, "")
+        if current and position is None:
+            mark = "not in use: the next build removes it"
         lines.append(
             f"  {release.name:<36} built {m.get('finished_at') or '?':<21} "
             f"{HEADLINE_TABLE} {_n(rows):>10} rows  {mark}".rstrip()

@@ -980,6 +980,7 @@ def test_shrunken_redelivery_is_held_until_accepted(tmp_path, capsys):
     d = ledger(landing)[-1]
     assert (d["status"], d["rows_landed"], d["rows_quarantined"], d["rows_held"]) == ("replaced", 18, 1, 0)
     assert d["accepted_shrink"] is True and d["shrunk_from"] == 50
+    assert "--accept-shrink: 18 rows landed where 50 were" in d["message"]
     assert pq.read_table(target).num_rows == 18
     assert not any(p.exists() for p in held_files(landing, ex.key, "2025-03"))
     assert land(raw, landing, KEY, progress=False) == 0  # landed now: unchanged

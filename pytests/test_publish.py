@@ -591,6 +591,9 @@ def test_rollback_follows_what_each_release_replaced(tmp_path, capsys):
         f"in place of release {c.name}" in out and f"a further rollback would restore release {a.name}" in out
     )
     assert paths.published.resolve() == b_.resolve()
+    listed = {line.split()[0]: line for line in r.format_releases(paths).splitlines()[1:]}
+    assert listed[b_.name].endswith("current") and listed[a.name].endswith("previous")
+    assert listed[c.name].endswith("not in use: the next build removes it")
     assert r.rollback(paths.warehouse) == 0
     assert paths.published.resolve() == a.resolve()
     assert "no release before it is kept" in capsys.readouterr().out

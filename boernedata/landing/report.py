@@ -108,6 +108,10 @@ class _Links:
         return f"<a href='{_e(os.path.relpath(path, self.reports))}'>{_e(text)}</a>"
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{_n(n)} {one if n == 1 else many}"
+
+
 def _header(*columns: str) -> str:
     """A table's opening with its header row."""
     return "<table><tr>" + "".join(f"<th>{c}</th>" for c in columns) + "</tr>"
@@ -126,8 +130,10 @@ def _problems(rejected, held, flagged, links: _Links) -> list[str]:
         ]
     h = [
         "<section class='problems' id='problemer'><h2>Problemer</h2>",
-        f"<p><b>{len(rejected)} afviste filer, {len(held)} tilbageholdte leverancer, {_n(rows_q)} rækker i "
-        f"karantæne i {len(flagged)} filer.</b> Kørslen slutter med exit-status 1, når en fil er afvist "
+        f"<p><b>{_count(len(rejected), 'afvist fil', 'afviste filer')}, "
+        f"{_count(len(held), 'tilbageholdt leverance', 'tilbageholdte leverancer')}, "
+        f"{_count(rows_q, 'række', 'rækker')} i karantæne i {_count(len(flagged), 'fil', 'filer')}.</b> "
+        "Kørslen slutter med exit-status 1, når en fil er afvist "
         "eller tilbageholdt.</p>",
     ]
     if rejected:

@@ -504,6 +504,8 @@ class Run:
         d.rows_read, d.rows_landed, d.rows_quarantined = rows_read, landed, quarantined
         d.status = "replaced" if replacing else "landed"
         notes = list(raw.warnings)
+        if d.accepted_shrink:
+            notes.append(f"--accept-shrink: {landed} rows landed where {d.shrunk_from} were")
         if quarantined:
             top = ", ".join(f"{r} in {c or 'line'}: {n}" for (c, r), n in outcome.reasons.most_common(4))
             notes.append(f"{quarantined} of {rows_read} rows quarantined ({top})")
