@@ -132,6 +132,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command == "land":
         from boernedata.landing import land
+        from boernedata.landing.hold import HoldRules
 
         raw = settings.resolve_path(args.raw, settings.ENV_RAW, settings.DEFAULT_RAW)
         landing = settings.resolve_path(args.landing, settings.ENV_LANDING, settings.DEFAULT_LANDING)
@@ -145,14 +146,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         max_shrink = settings.resolve_percent(
             args.max_shrink, settings.ENV_MAX_DELIVERY_SHRINK, settings.DEFAULT_MAX_DELIVERY_SHRINK_PCT
         )
-        return land(
-            raw=raw,
-            landing=landing,
-            key=key,
-            progress=not args.no_progress,
-            max_shrink_pct=max_shrink,
-            accept_shrink=args.accept_shrink,
-        )
+        accept = None if args.accept_shrink is None else tuple(args.accept_shrink)
+        rules = HoldRules(max_shrink_pct=max_shrink, accept=accept)
+        return land(raw=raw, landing=landing, key=key, progress=not args.no_progress, rules=rules)
 
     if args.command == "build":
         from boernedata.build import Checks, build

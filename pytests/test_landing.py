@@ -33,6 +33,7 @@ from boernedata.contracts import (
 )
 from boernedata.landing import land
 from boernedata.landing.cpr import Pseudonymizer, parse_cpr
+from boernedata.landing.hold import HoldRules
 
 KEY = b"test-key"
 PERIOD = {"month": "2025-03", "date": "2025-03-31", "school_year": "2024-25", "year": "2025"}
@@ -976,7 +977,7 @@ def test_shrunken_redelivery_is_held_until_accepted(tmp_path, capsys):
     assert "Tilbageholdte leverancer" in top and f"--accept-shrink {rel}" in top
     assert "../_quarantine/_held/skoleadm/fravaer/2025-03.parquet" in top
 
-    assert land(raw, landing, KEY, progress=False, accept_shrink=[str(raw / rel)]) == 0
+    assert land(raw, landing, KEY, progress=False, rules=HoldRules(accept=(str(raw / rel),))) == 0
     d = ledger(landing)[-1]
     assert (d["status"], d["rows_landed"], d["rows_quarantined"], d["rows_held"]) == ("replaced", 18, 1, 0)
     assert d["accepted_shrink"] is True and d["shrunk_from"] == 50

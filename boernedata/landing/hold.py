@@ -21,10 +21,20 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from boernedata import settings
 from boernedata.contracts import EXTRACTS, Extract, data_files, landed_dir
 
 HELD_DIR = "_held"
 QUARANTINE_SUFFIX = ".quarantine.parquet"
+
+
+@dataclass(frozen=True)
+class HoldRules:
+    """When a landing run holds a delivery (settings.py names the flag and environment variable)."""
+
+    max_shrink_pct: float = settings.DEFAULT_MAX_DELIVERY_SHRINK_PCT
+    # --accept-shrink: None holds, () lands every held delivery, else the files named
+    accept: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -36,12 +46,10 @@ class Baseline:
 class ShrinkGuard:
     """The hold decision for one landing run."""
 
-    def __init__(
-        self, landing: Path, held_root: Path, raw: Path, max_pct: float, accept: list[str] | None
-    ) -> None:
-        self.landing, self.held_root, self.max_pct = Path(landing), Path(held_root), max_pct
-        self.accept_all = accept is not None and not accept
-        self.accept = {_relative(Path(raw), a) for a in accept or []}
+    def __init__(self, landing: Path, held_root: Path, raw: Path, rules: HoldRules) -> None:
+        self.landing, self.held_root, self.max_pct = Path(landing), Path(held_root), rules.max_shrink_pct
+        self.accept_all = rules.accept is not None and not rules.accept
+        self.accept = {_relative(Path(raw), a) for a in rules.accept or ()}
         # snapshot extract -> {period: rows}, as landed when the run started
         self.snapshots = {
             ex.key: {f.stem: _rows(f) for f in data_files(landed_dir(self.landing, ex))}

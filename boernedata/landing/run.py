@@ -27,7 +27,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from boernedata import settings
 from boernedata.contracts import (
     EMPTY_SCHEMA_FILE,
     EXTRACTS_BY_KEY,
@@ -39,7 +38,7 @@ from boernedata.contracts import (
 )
 from boernedata.landing import persons
 from boernedata.landing.cpr import MASK, Pseudonymizer, parse_cpr
-from boernedata.landing.hold import HELD_DIR, ShrinkGuard
+from boernedata.landing.hold import HELD_DIR, HoldRules, ShrinkGuard
 from boernedata.landing.ledger import Delivery, Ledger
 from boernedata.landing.masks import dictionary_array
 from boernedata.landing.parse import parse_batch, plain
@@ -141,12 +140,11 @@ class Run:
         landing: Path,
         key: bytes,
         progress: bool,
-        max_shrink_pct: float = settings.DEFAULT_MAX_DELIVERY_SHRINK_PCT,
-        accept_shrink: list[str] | None = None,
+        rules: HoldRules | None = None,
     ) -> None:
         self.raw, self.landing, self.progress = Path(raw), Path(landing), progress
         held_root = self.landing / QUARANTINE_DIR / HELD_DIR
-        self.guard = ShrinkGuard(self.landing, held_root, self.raw, max_shrink_pct, accept_shrink)
+        self.guard = ShrinkGuard(self.landing, held_root, self.raw, rules or HoldRules())
         self.pseudo = Pseudonymizer(key)
         now = dt.datetime.now(dt.UTC)
         self.loaded_at = now.replace(tzinfo=None)
@@ -718,16 +716,9 @@ def content_hash(data: bytes | None, path: Path) -> str:
     return f"blake3:{h.hexdigest()}"
 
 
-def land(
-    raw: Path,
-    landing: Path,
-    key: bytes,
-    progress: bool,
-    max_shrink_pct: float = settings.DEFAULT_MAX_DELIVERY_SHRINK_PCT,
-    accept_shrink: list[str] | None = None,
-) -> int:
+def land(raw: Path, landing: Path, key: bytes, progress: bool, rules: HoldRules | None = None) -> int:
     """Land every file under `raw` into `landing`. 0 when every file was read and landed, 1 when any was
-    rejected or held (hold.py; `accept_shrink`: None none, [] every held delivery, else those files)."""
+    rejected or held (hold.py: `rules` say when, and which held deliveries to land on purpose)."""
     from filelock import FileLock, Timeout
 
     raw, landing = Path(raw), Path(landing)
@@ -741,7 +732,7 @@ def land(
     (landing / "_ledger").mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(landing / "_ledger" / LOCK_FILE, timeout=5):
-            return Run(raw, landing, key, progress, max_shrink_pct, accept_shrink).land_all()
+            return Run(raw, landing, key, progress, rules).land_all()
     except Timeout:
         print(f"boernedata land: another landing run holds {landing}; wait for it to finish", file=sys.stderr)
         return 2
