@@ -40,7 +40,7 @@ def main() -> int:
     args = ap.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-build-"))
-    env = {**os.environ, "BOERNEDATA_PSEUDONYM_KEY": "benchmark-key-not-a-secret"}
+    env = {**os.environ, "BOERNEDATA_PSEUDONYM_KEY": "benchmark-key-not-a-secret-0123456"}
     landing = args.landing
     if landing is None:
         raw, landing = work / "raw", work / "landing"

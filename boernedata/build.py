@@ -1,41 +1,19 @@
-"""`boernedata build`: dbt build on the internal warehouse, then publish the marts safely. And `status`.
+"""`boernedata build`: dbt build on the internal warehouse, then publish the marts safely.
 
 Why a separate publication: DuckDB allows one writer or many readers, never both, has no users or grants,
 and dbt-duckdb keeps its file open for the whole run. BI tools therefore never open the internal file
 (staging, intermediate and restricted hold pseudonymized child-level rows). When every model and test has
-passed, the published interface (indicators.md) is copied into a new release and swapped in atomically.
-
-Layout beside the internal warehouse file (``warehouse/boernedata.duckdb``)::
-
-    warehouse/
-      boernedata.duckdb               internal warehouse (dbt writes it; data team only)
-      published -> .releases/<id>     symlink: the current publication, what BI tools open
-      .releases/<build_id>/           one complete release per successful build (the last 3 are kept)
-        boernedata.duckdb             schema marts, the published tables only
-        <table>/<table>.parquet       the same tables as Parquet, one folder per table
-        manifest.json                 when, from what, with which versions, test summary, row counts
-      .releases/<build_id>.partial/   a release being written (a killed build leaves one; pruned later)
-      .build.lock                     flock held by the running build; holds its pid and start time
-      .dbt/target, .dbt/logs          dbt's artifacts and logs for this warehouse
-
-Safety:
-- Swap: the release is complete and fsynced before `published` is re-pointed with os.replace() of a fresh
-  symlink, which is atomic on POSIX: a reader resolves either the old or the new release, never a mix.
-  A reader that already opened the old file keeps its open file; old releases are kept a while.
-- Kill: a killed build never touched the current release; it leaves at most a `.partial` folder and a
-  stale lock record, which the next build reports and cleans up. dbt runs in the build's process group
-  and dies with its parent (PR_SET_PDEATHSIG), so it cannot keep the internal file locked.
-- Lock: flock(2) on `.build.lock`, non-blocking; the kernel releases it when the holder dies, even by
-  SIGKILL, so a crash never leaves a lock that must be removed by hand.
+passed and the publication checks hold (publish_checks.py: no landed extract without rows, no published
+table shrunk by more than the set share), the published interface (indicators.md) is copied into a new
+release and swapped in atomically. The releases, the lock, the swap, rollback and status: releases.py.
+dbt runs in the build's process group and dies with its parent (PR_SET_PDEATHSIG), so it cannot keep the
+internal file locked after a killed build.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import datetime as dt
-import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -44,10 +22,27 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from boernedata import __version__, settings
+from boernedata import __version__, publish_checks, settings
+from boernedata.releases import (
+    MANIFEST,
+    PARTIAL_SUFFIX,
+    PUBLISHED_DB,
+    PUBLISHED_DIR,
+    BuildError,
+    BuildLock,
+    Paths,
+    current_release,
+    fsync_dir,
+    fsync_tree,
+    iso,
+    prune_releases,
+    read_manifest,
+    swap_published,
+    utcnow,
+)
 
 # The published interface (../shared/spec/indicators.md): these tables of schema `marts`, nothing else.
 PUBLISHED_SCHEMA = "marts"
@@ -60,16 +55,6 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "institution_observations",
     "data_year_wheel",
 )
-PUBLISHED_DIR = "published"
-PUBLISHED_DB = "boernedata.duckdb"
-MANIFEST = "manifest.json"
-RELEASES_DIR = ".releases"
-PARTIAL_SUFFIX = ".partial"
-LOCK_FILE = ".build.lock"
-DBT_DIR = ".dbt"
-# Releases kept, the current one included: a reader that opened an older file keeps working anyway (an
-# unlinked file stays readable while open); keeping a few also makes a manual rollback a symlink away.
-KEEP_RELEASES = 3
 
 # run_results statuses that mean the node did what it should. `warn` is a test configured as a warning.
 OK_STATUSES = frozenset({"success", "pass", "warn", "no-op"})
@@ -83,39 +68,13 @@ LANDING_LOCK_FILE = ".land.lock"
 LEDGER_ACCEPTED = ("landed", "replaced", "unchanged")
 
 
-class BuildError(RuntimeError):
-    """A build step failed; the message says what and what to do."""
-
-
 @dataclass(frozen=True)
-class Paths:
-    warehouse: Path  # the internal DuckDB file
-    root: Path  # its directory
+class Checks:
+    """The publication checks of one build (settings.py names their flags and environment variables)."""
 
-    @classmethod
-    def of(cls, warehouse: Path) -> Paths:
-        warehouse = Path(warehouse).expanduser().absolute()
-        return cls(warehouse=warehouse, root=warehouse.parent)
-
-    @property
-    def published(self) -> Path:
-        return self.root / PUBLISHED_DIR
-
-    @property
-    def releases(self) -> Path:
-        return self.root / RELEASES_DIR
-
-    @property
-    def lock(self) -> Path:
-        return self.root / LOCK_FILE
-
-    @property
-    def dbt_target(self) -> Path:
-        return self.root / DBT_DIR / "target"
-
-    @property
-    def dbt_logs(self) -> Path:
-        return self.root / DBT_DIR / "logs"
+    max_shrink_pct: float = settings.DEFAULT_MAX_TABLE_SHRINK_PCT
+    allow_shrink: bool = False  # publish even when a table shrank by more than max_shrink_pct
+    allow_empty: tuple[str, ...] = field(default_factory=tuple)  # extracts the municipality does not deliver
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -129,15 +88,25 @@ def build(
     dbt_args: list[str],
     *,
     project_dir: Path = settings.PROJECT_DIR,
+    checks: Checks | None = None,
 ) -> int:
-    """dbt build on the internal warehouse; publish the marts when everything passed. Returns an exit code."""
+    """dbt build on the internal warehouse; publish the marts when everything passed and the publication
+    checks hold. Returns an exit code."""
     paths = Paths.of(warehouse)
     landing = Path(landing).expanduser().absolute()
     project_dir = Path(project_dir).expanduser().absolute()
+    checks = checks or Checks()
     if not landing.is_dir():
         _err(
             f"the landing folder {landing} does not exist. Run `boernedata land --landing {landing}` first "
             f"(or point --landing / ${settings.ENV_LANDING} at it)."
+        )
+        return 2
+    unknown = publish_checks.unknown_extracts(list(checks.allow_empty))
+    if unknown:
+        _err(
+            f"--allow-empty / ${settings.ENV_ALLOW_EMPTY} names {', '.join(unknown)}, which is no extract of "
+            "the contracts; use `system/extract` as in the raw folder, e.g. aula/kommegaa."
         )
         return 2
     paths.root.mkdir(parents=True, exist_ok=True)
@@ -147,7 +116,7 @@ def build(
         _err(str(exc))
         return 3
     try:
-        return _locked_build(paths, landing, project_dir, list(dbt_args), lock)
+        return _locked_build(paths, landing, project_dir, list(dbt_args), lock, checks)
     except BuildError as exc:
         _err(f"{exc}\n{_previous_publication_note(paths)}")
         return 1
@@ -159,7 +128,7 @@ def build(
 
 
 def _locked_build(
-    paths: Paths, landing: Path, project_dir: Path, dbt_args: list[str], lock: BuildLock
+    paths: Paths, landing: Path, project_dir: Path, dbt_args: list[str], lock: BuildLock, checks: Checks
 ) -> int:
     if lock.previous:
         _say(
@@ -167,15 +136,16 @@ def _locked_build(
             f"{lock.previous.get('started_at', '?')}) did not finish: it was killed or crashed. "
             "It published nothing; cleaning up after it."
         )
-    _prune_releases(paths)  # we hold the lock: any .partial folder is from a dead build
+    prune_releases(paths)  # we hold the lock: any .partial folder is from a dead build
 
-    started = _utcnow()
+    started = utcnow()
     build_id = f"{started.strftime('%Y%m%dT%H%M%S%fZ')}-{os.getpid()}"
     _check_internal_file_free(paths.warehouse)
 
     with _landing_lock(landing):
         from boernedata import contracts
 
+        allowed_empty = _check_sources(landing, checks)  # before dbt: an empty landing fails in a second
         contracts.write_schema_files(landing)  # every source gets at least a zero-row schema file
         ledger = ledger_state(landing)
         exit_code, run_results, target_path = _run_dbt(paths, landing, project_dir, dbt_args)
@@ -184,13 +154,16 @@ def _locked_build(
     if failed or exit_code != 0 or run_results is None:
         raise BuildError(_failure_message(exit_code, failed, run_results, target_path))
 
+    current = current_release(paths)
     release = _write_release(paths, build_id)
     try:
-        counts = _copy_published_interface(paths.warehouse, release)
+        counts, withheld = _copy_published_interface(paths.warehouse, release)
+        shrunk = _check_shrink(paths, counts, checks)  # before the swap: a refusal leaves all in place
         manifest = {
             "build_id": build_id,
-            "started_at": _iso(started),
-            "finished_at": _iso(_utcnow()),
+            "started_at": iso(started),
+            "finished_at": iso(utcnow()),
+            "previous_release": current.name if current else None,
             "versions": _versions(run_results),
             "git_commit": _git_commit(project_dir),
             "project_dir": str(project_dir),
@@ -202,19 +175,51 @@ def _locked_build(
                 "elapsed_seconds": round(run_results.get("elapsed_time") or 0.0, 1),
                 "summary": _summary(results),
             },
+            "checks": {
+                "max_shrink_pct": checks.max_shrink_pct,
+                "allow_shrink": checks.allow_shrink,
+                "shrunk_tables": {s.table: {"before": s.before, "after": s.after} for s in shrunk},
+                "empty_extracts_allowed": allowed_empty,
+            },
             "tables": counts,
+            "withheld_cells": withheld,
         }
         (release / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        _fsync_tree(release)
+        fsync_tree(release)
         final = _finish_release(release)
     except BaseException:
         shutil.rmtree(release, ignore_errors=True)
         raise
-    _swap_published(paths, final)
-    _prune_releases(paths)
+    swap_published(paths, final)
+    prune_releases(paths)
     rows = ", ".join(f"{t} {c['rows']}" for t, c in counts.items())
     _say(f"published build {build_id} to {paths.published}/ ({rows} rows)")
     return 0
+
+
+def _check_sources(landing: Path, checks: Checks) -> list[str]:
+    """Refuse (BuildError) when a landed extract has no rows and is not allowed to be empty; the allowed
+    empty ones, for the manifest."""
+    from boernedata.contracts import EXTRACTS
+
+    refused, allowed = publish_checks.empty_sources(landing, list(checks.allow_empty))
+    if refused:
+        raise BuildError(publish_checks.empty_sources_message(landing, refused, len(EXTRACTS)))
+    if allowed:
+        _say(f"note: no rows landed for {', '.join(allowed)}; allowed to be empty (--allow-empty)")
+    return allowed
+
+
+def _check_shrink(paths: Paths, counts: dict[str, dict], checks: Checks) -> list[publish_checks.Shrink]:
+    """Refuse (BuildError) when a table shrank by more than the set share against the current
+    publication, unless allowed; the shrunk tables published on purpose, for the manifest."""
+    previous = read_manifest(paths.warehouse)
+    shrunk = publish_checks.shrunk_tables(previous, counts, checks.max_shrink_pct)
+    if shrunk and not checks.allow_shrink:
+        raise BuildError(publish_checks.shrink_message(shrunk, previous, checks.max_shrink_pct))
+    for s in shrunk:
+        _say(f"note: marts.{s.table} shrank from {s.before:,} to {s.after:,} rows (--allow-shrink)")
+    return shrunk
 
 
 @contextlib.contextmanager
@@ -400,8 +405,9 @@ def _write_release(paths: Paths, build_id: str) -> Path:
     return release
 
 
-def _copy_published_interface(internal: Path, release: Path) -> dict[str, dict]:
-    """Copy the published tables (and their dbt descriptions) from the internal file into the release."""
+def _copy_published_interface(internal: Path, release: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Copy the published tables (and their dbt descriptions) from the internal file into the release;
+    return their row counts and their withheld cells."""
     import duckdb
 
     con = duckdb.connect(str(release / PUBLISHED_DB))
@@ -441,10 +447,11 @@ def _copy_published_interface(internal: Path, release: Path) -> dict[str, dict]:
             ).fetchone()[0]
             counts[table] = {"rows": rows, "columns": columns, "parquet": f"{table}/{parquet.name}"}
         con.execute("DETACH internal")
+        withheld = publish_checks.withheld_cells(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return counts
+    return counts, withheld
 
 
 def _copy_comments(con, table: str) -> None:
@@ -472,113 +479,8 @@ def _sql_string(text: str) -> str:
 def _finish_release(release: Path) -> Path:
     final = release.with_name(release.name.removesuffix(PARTIAL_SUFFIX))
     os.rename(release, final)
-    _fsync_dir(final.parent)
+    fsync_dir(final.parent)
     return final
-
-
-def _swap_published(paths: Paths, release: Path) -> None:
-    """Point `published` at the release in one atomic step (rename of a symlink over a symlink)."""
-    published = paths.published
-    if published.exists() and not published.is_symlink():
-        # Older layout: a real folder. Moving it into .releases is a rename (open files stay valid); there
-        # is a moment without `published` this one time, never again afterwards.
-        # The "0-" prefix sorts it before every build id, so it is the first to be pruned.
-        legacy = paths.releases / f"0-legacy-{_utcnow().strftime('%Y%m%dT%H%M%S%fZ')}"
-        legacy.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(published, legacy)
-    tmp = paths.root / f".{PUBLISHED_DIR}.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
-    os.symlink(os.path.relpath(release, paths.root), tmp)  # relative: the folder can be moved as a whole
-    os.replace(tmp, published)
-    _fsync_dir(paths.root)
-
-
-def _prune_releases(paths: Paths) -> None:
-    """Remove partial releases of dead builds and all but the newest KEEP_RELEASES complete ones."""
-    if not paths.releases.is_dir():
-        return
-    current = paths.published.resolve() if paths.published.is_symlink() else None
-    complete = []
-    for entry in sorted(paths.releases.iterdir()):
-        if entry.name.endswith(PARTIAL_SUFFIX):
-            shutil.rmtree(entry, ignore_errors=True)
-        elif entry.is_dir():
-            complete.append(entry)
-    # Build ids start with the UTC time, so name order is build order.
-    for entry in complete[:-KEEP_RELEASES]:
-        if current is None or entry.resolve() != current:
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def _fsync_tree(root: Path) -> None:
-    """Flush the release to disk before it becomes visible: a power cut must not publish empty files."""
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        _fsync_dir(Path(folder))
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-# ---------------------------------------------------------------------------------------------------
-# the lock
-# ---------------------------------------------------------------------------------------------------
-
-
-class BuildLock:
-    """flock(2) on `.build.lock`; the file records the holder (pid, start) and is emptied on a clean exit.
-
-    Not filelock: it truncates the file on open, which would erase the running build's record. A record
-    found when the lock is acquired means its build died without cleaning up (killed or crashed).
-    """
-
-    def __init__(self, fd: int, previous: dict | None) -> None:
-        self.fd = fd
-        self.previous = previous
-
-    @classmethod
-    def acquire(cls, path: Path) -> BuildLock:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = _read_record(fd)
-            os.close(fd)
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise BuildError(f"cannot lock {path}: {exc}") from exc
-            raise BuildError(
-                f"another build is running (pid {holder.get('pid', '?')}, started "
-                f"{holder.get('started_at', '?')}, on {path.parent}). Wait for it to finish, or stop it "
-                f"(kill {holder.get('pid', '<pid>')}) and run the build again. Nothing was changed."
-            ) from None
-        previous = _read_record(fd) or None
-        record = {"pid": os.getpid(), "started_at": _iso(_utcnow()), "argv": sys.argv}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, (json.dumps(record) + "\n").encode("utf-8"), 0)
-        return cls(fd, previous)
-
-    def release(self) -> None:
-        with contextlib.suppress(OSError):
-            os.ftruncate(self.fd, 0)  # a clean exit: no record left behind
-        os.close(self.fd)  # closing drops the flock
-
-
-def _read_record(fd: int) -> dict:
-    try:
-        data = os.pread(fd, 65536, 0)
-        return json.loads(data) if data.strip() else {}
-    except (OSError, ValueError):
-        return {}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -623,90 +525,6 @@ def ledger_state(landing: Path) -> dict:
         "latest_delivery_at": latest["landed_at"] if latest else None,
         "latest_run_id": latest.get("run_id") if latest else None,
     }
-
-
-def read_manifest(warehouse: Path) -> dict | None:
-    path = Paths.of(warehouse).published / MANIFEST
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def status(warehouse: Path) -> int:
-    """Print the manifest of the current publication. Exit 1 when nothing has been published yet."""
-    paths = Paths.of(warehouse)
-    running = _lock_holder(paths.lock)
-    manifest = read_manifest(paths.warehouse)
-    if manifest is None:
-        print(
-            f"boernedata status: nothing has been published beside {paths.warehouse} yet "
-            f"(no {paths.published / MANIFEST}). Run `boernedata build`.",
-            file=sys.stderr,
-        )
-        if running:
-            print(running, file=sys.stderr)
-        return 1
-    print(format_manifest(manifest, paths))
-    if running:
-        print(f"\n{running}")
-    return 0
-
-
-def _lock_holder(lock: Path) -> str | None:
-    """Describe a running build, or a killed one, from the lock record (without taking the lock)."""
-    try:
-        record = json.loads(lock.read_text("utf-8") or "{}")
-    except (OSError, ValueError):
-        return None
-    pid = record.get("pid")
-    if not pid:
-        return None
-    try:
-        os.kill(pid, 0)
-        alive = True
-    except ProcessLookupError:
-        alive = False
-    except PermissionError:
-        alive = True
-    if alive:
-        return f"A build is running now (pid {pid}, started {record.get('started_at')})."
-    return (
-        f"The last build (pid {pid}, started {record.get('started_at')}) did not finish (killed or crashed); "
-        "the publication above is from before it."
-    )
-
-
-def format_manifest(m: dict, paths: Paths) -> str:
-    versions = m.get("versions", {})
-    ledger = m.get("landing", {}).get("ledger", {})
-    dbt_info = m.get("dbt", {})
-    target = os.readlink(paths.published) if paths.published.is_symlink() else "(a folder)"
-    lines = [
-        f"Publication      {paths.published}/ -> {target}",
-        f"Build            {m.get('build_id')}",
-        f"Started          {m.get('started_at')}",
-        f"Finished         {m.get('finished_at')}",
-        "Versions         " + ", ".join(f"{k} {v}" for k, v in versions.items()),
-        f"Git commit       {m.get('git_commit') or 'unknown'}",
-        f"Landing          {m.get('landing', {}).get('path')}",
-    ]
-    if ledger.get("present"):
-        lines.append(
-            f"Landing ledger   {ledger.get('deliveries')} deliveries, sha256 {ledger['sha256'][:16]}…, "
-            f"latest delivery landed {ledger.get('latest_delivery_at')} (run {ledger.get('latest_run_id')})"
-        )
-    else:
-        lines.append("Landing ledger   none found")
-    summary = dbt_info.get("summary", {})
-    parts = [f"{kind}: " + ", ".join(f"{n} {s}" for s, n in sorted(c.items())) for kind, c in summary.items()]
-    lines.append(f"dbt build        {'; '.join(parts) or 'no nodes'} ({dbt_info.get('elapsed_seconds')} s)")
-    if dbt_info.get("args"):
-        lines.append(f"dbt arguments    {' '.join(dbt_info['args'])}")
-    lines.append("Tables (marts)   rows")
-    for table, info in m.get("tables", {}).items():
-        lines.append(f"  {table:<28} {info.get('rows'):>10}")
-    return "\n".join(lines)
 
 
 def _summary(results: list[dict]) -> dict[str, dict[str, int]]:
@@ -754,14 +572,6 @@ def _git_commit(project_dir: Path) -> str | None:
 # ---------------------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------------------
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(t: dt.datetime) -> str:
-    return t.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _say(message: str) -> None:

@@ -45,6 +45,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"synthetic data only: use the public demo key when ${settings.ENV_PSEUDONYM_KEY} is unset",
     )
+    la.add_argument(
+        "--accept-shrink",
+        nargs="*",
+        metavar="FILE",
+        help="land re-deliveries that were held because they have far fewer rows than what they replace "
+        "(all held ones, or only the FILEs named, as paths under the raw folder)",
+    )
+    la.add_argument(
+        "--max-shrink",
+        type=float,
+        metavar="PCT",
+        help="hold a re-delivery with more than PCT %% fewer rows than what it replaces (default "
+        f"${settings.ENV_MAX_DELIVERY_SHRINK} or {settings.DEFAULT_MAX_DELIVERY_SHRINK_PCT:g})",
+    )
     la.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     b = sub.add_parser("build", help="dbt build on the internal warehouse, then publish the marts")
@@ -55,10 +69,33 @@ def _parser() -> argparse.ArgumentParser:
         "--warehouse",
         help=f"internal DuckDB file (default ${settings.ENV_WAREHOUSE} or {settings.DEFAULT_WAREHOUSE})",
     )
+    b.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="publish even when a published table shrank by more than --max-shrink against the current one",
+    )
+    b.add_argument(
+        "--max-shrink",
+        type=float,
+        metavar="PCT",
+        help="refuse to publish a table with more than PCT %% fewer rows than in the current publication "
+        f"(default ${settings.ENV_MAX_TABLE_SHRINK} or {settings.DEFAULT_MAX_TABLE_SHRINK_PCT:g})",
+    )
+    b.add_argument(
+        "--allow-empty",
+        action="append",
+        metavar="SYSTEM/EXTRACT",
+        help="an extract the municipality does not deliver, allowed to have no rows (repeatable; also "
+        f"${settings.ENV_ALLOW_EMPTY}, comma-separated); any other empty extract stops the build",
+    )
     b.add_argument("dbt_args", nargs=argparse.REMAINDER, help="after --: extra arguments passed to dbt build")
 
-    st = sub.add_parser("status", help="print the manifest of the current publication")
+    st = sub.add_parser("status", help="print the current publication's manifest and the releases kept")
     st.add_argument("--warehouse", help="internal DuckDB file; the publication is beside it in published/")
+
+    rb = sub.add_parser("rollback", help="put the previous release of the publication back in place")
+    rb.add_argument("--warehouse", help="internal DuckDB file; the publication is beside it in published/")
+    rb.add_argument("--to", metavar="RELEASE", help="restore this release id (see `boernedata status`)")
 
     d = sub.add_parser("datapakke", help="render the half-yearly data packages (HTML + PDF) per institution")
     d.add_argument(
@@ -77,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _dispatch(args)
-    except settings.MissingKeyError as exc:
+    except (settings.MissingKeyError, settings.SettingError) as exc:
         print(f"boernedata {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -95,6 +132,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command == "land":
         from boernedata.landing import land
+        from boernedata.landing.hold import HoldRules
 
         raw = settings.resolve_path(args.raw, settings.ENV_RAW, settings.DEFAULT_RAW)
         landing = settings.resolve_path(args.landing, settings.ENV_LANDING, settings.DEFAULT_LANDING)
@@ -105,21 +143,35 @@ def _dispatch(args: argparse.Namespace) -> int:
                 "is not set). Only for synthetic data.",
                 file=sys.stderr,
             )
-        return land(raw=raw, landing=landing, key=key, progress=not args.no_progress)
+        max_shrink = settings.resolve_percent(
+            args.max_shrink, settings.ENV_MAX_DELIVERY_SHRINK, settings.DEFAULT_MAX_DELIVERY_SHRINK_PCT
+        )
+        accept = None if args.accept_shrink is None else tuple(args.accept_shrink)
+        rules = HoldRules(max_shrink_pct=max_shrink, accept=accept)
+        return land(raw=raw, landing=landing, key=key, progress=not args.no_progress, rules=rules)
 
     if args.command == "build":
-        from boernedata.build import build
+        from boernedata.build import Checks, build
 
         landing = settings.resolve_path(args.landing, settings.ENV_LANDING, settings.DEFAULT_LANDING)
         warehouse = settings.resolve_path(args.warehouse, settings.ENV_WAREHOUSE, settings.DEFAULT_WAREHOUSE)
         extra = [a for a in args.dbt_args if a != "--"]
-        return build(landing=landing, warehouse=warehouse, dbt_args=extra)
+        checks = Checks(
+            max_shrink_pct=settings.resolve_percent(
+                args.max_shrink, settings.ENV_MAX_TABLE_SHRINK, settings.DEFAULT_MAX_TABLE_SHRINK_PCT
+            ),
+            allow_shrink=args.allow_shrink,
+            allow_empty=tuple(settings.resolve_list(args.allow_empty, settings.ENV_ALLOW_EMPTY)),
+        )
+        return build(landing=landing, warehouse=warehouse, dbt_args=extra, checks=checks)
 
-    if args.command == "status":
-        from boernedata.build import status
+    if args.command in ("status", "rollback"):
+        from boernedata import releases
 
         warehouse = settings.resolve_path(args.warehouse, settings.ENV_WAREHOUSE, settings.DEFAULT_WAREHOUSE)
-        return status(warehouse=warehouse)
+        if args.command == "status":
+            return releases.status(warehouse=warehouse)
+        return releases.rollback(warehouse=warehouse, to=args.to)
 
     if args.command == "datapakke":
         from boernedata.datapakke import render

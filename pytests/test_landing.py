@@ -33,6 +33,7 @@ from boernedata.contracts import (
 )
 from boernedata.landing import land
 from boernedata.landing.cpr import Pseudonymizer, parse_cpr
+from boernedata.landing.hold import HoldRules
 
 KEY = b"test-key"
 PERIOD = {"month": "2025-03", "date": "2025-03-31", "school_year": "2024-25", "year": "2025"}
@@ -597,12 +598,41 @@ def test_report_and_great_expectations(corpus):
     _, landing, _ = corpus
     html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
     assert "kbhbarn/fravaer/fravaer_2025-03.csv" in html and "bad_field_count" in html
-    assert "expect_column_values_to_be_in_set" in html and "DIFFERS" not in html
-    assert "cross-check errors" not in html
+    assert "expect_column_values_to_be_in_set" in html and "AFVIGER" not in html
+    assert "Fejl i krydskontrollen" not in html
     # a failing expectation counts its unexpected rows per file (GE runs it again for them), agreeing
     # with the quarantine: the not_in_enum row of the fravaer file, among the corpus' N rows
     row = re.search(r"<td>expect_column_values_to_be_in_set</td><td>reason</td>(.*?)</tr>", html).group(1)
-    assert "failed" in row and "kbhbarn/fravaer/fravaer_2025-03.csv: 1 of" in row and "agrees" in row
+    assert "fejlet" in row and "kbhbarn/fravaer/fravaer_2025-03.csv: 1 af" in row and "stemmer" in row
+
+
+def test_report_in_danish_with_the_problems_first(corpus):
+    """Rejected files and quarantined rows are named at the top, with what to do and links to the rows;
+    then the totals per extract, in which rows read = landed + quarantined + held."""
+    _, landing, _ = corpus
+    html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
+    assert "<html lang='da'>" in html and "Modtagelse af udtræk" in html
+    top = html[: html.index("<h2>Totaler pr. udtræk</h2>")]
+    assert "<h2>Problemer</h2>" in top and f"{len(FILE_FAULTS)} afviste filer" in top
+    for file, _ in FILE_FAULTS:
+        assert f"<code>{file}</code>" in top, file
+    assert "Flyt filen til den rigtige mappe" in top and "Omdøb filen" in top
+    assert "lever den igen" in top
+    quarantined = {d["file"] for d in ledger(landing) if d["rows_quarantined"]}
+    for file in quarantined:
+        assert f"<code>{file}</code>" in top, file
+    # the fravaer file: reasons in Danish with the first lines, an anchor and a relative link to its rows
+    assert "reason: ikke en af kontraktens tilladte værdier (1; linje 7)" in top
+    assert "href='#fil-kbhbarn-fravaer-fravaer-2025-03-csv'" in top
+    assert "id='fil-kbhbarn-fravaer-fravaer-2025-03-csv'" in html
+    links = set(re.findall(r"href='(\.\./_quarantine/[^']+)'", html))
+    assert "../_quarantine/kbhbarn/fravaer/2025-03.parquet" in links
+    assert all((landing / "_reports" / link).resolve().is_file() for link in links), links
+    totals = re.search(r"<tr><td>kbhbarn/fravaer</td>(.*?)</tr>", html).group(1)
+    files, rejected, read, landed, quarantined_rows, held = (
+        int(x.replace(".", "")) for x in re.findall(r"<td class='n'>([\d.]+)</td>", totals)
+    )
+    assert (files, rejected, held) == (2, 0, 0) and read == landed + quarantined_rows == 2 * N + 1
 
 
 def test_schema_files_for_every_extract(corpus):
@@ -721,7 +751,7 @@ def test_cli_refuses_without_key(tmp_path, monkeypatch, capsys):
     assert "BOERNEDATA_PSEUDONYM_KEY" in capsys.readouterr().err
     assert not landing.exists()
     assert main(["land", "--demo", "--raw", str(raw), "--landing", str(landing), "--no-progress"]) == 0
-    monkeypatch.setenv("BOERNEDATA_PSEUDONYM_KEY", "secret")
+    monkeypatch.setenv("BOERNEDATA_PSEUDONYM_KEY", "a-secret-from-the-secret-store-32")
     assert main(["land", "--raw", str(raw), "--landing", str(tmp_path / "l2"), "--no-progress"]) == 0
     a = read_landed(landing, ex.key).column("person_key").to_pylist()
     b = read_landed(tmp_path / "l2", ex.key).column("person_key").to_pylist()
@@ -755,7 +785,7 @@ def test_large_file_parses_distinct_values_once(tmp_path):
     person = register(landing)[by_line[14]["person_key"]]
     assert person["birth_date"] == dt.date(2019, 6, 15) and person["sex"] == "M"
     html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
-    assert "DIFFERS" not in html and "cross-check errors" not in html
+    assert "AFVIGER" not in html and "Fejl i krydskontrollen" not in html
 
 
 def test_every_contract_has_a_suite(tmp_path):
@@ -881,3 +911,128 @@ def test_repeating_cpr_column_parsed_on_its_spellings(monkeypatch):
         hit = parse_cpr(text)
         want = (pseudo.pseudonym(hit[0]), hit[1], hit[2]) if hit else (None, None, None)
         assert persons.of(keys[k]) == want, k
+
+
+def test_cli_refuses_a_weak_key(tmp_path, monkeypatch, capsys):
+    """A key shorter than 32 characters can be guessed, and with it every pseudonym traced back: exit 2,
+    nothing landed, and how to make a good one."""
+    from boernedata.cli import main
+
+    raw, landing = tmp_path / "raw", tmp_path / "landing"
+    ex = extract("kbhbarn/fravaer")
+    write(raw, ex, rows(ex))
+    for weak in ("short", "x" * 31):
+        monkeypatch.setenv("BOERNEDATA_PSEUDONYM_KEY", weak)
+        assert main(["land", "--raw", str(raw), "--landing", str(landing), "--no-progress"]) == 2
+        err = capsys.readouterr().err
+        assert f"BOERNEDATA_PSEUDONYM_KEY is {len(weak)} characters long; at least 32" in err
+        assert "secrets.token_urlsafe(48)" in err and "secret store" in err and "Nothing was landed" in err
+        assert not landing.exists()
+    monkeypatch.setenv("BOERNEDATA_PSEUDONYM_KEY", "x" * 32)
+    assert main(["land", "--raw", str(raw), "--landing", str(landing), "--no-progress"]) == 0
+
+
+def held_files(landing: Path, key: str, period: str) -> tuple[Path, Path]:
+    folder = landing / "_quarantine" / "_held" / key
+    return folder / f"{period}.parquet", folder / f"{period}.quarantine.parquet"
+
+
+def test_shrunken_redelivery_is_held_until_accepted(tmp_path, capsys):
+    """A re-delivered month with far fewer rows lands nothing, keeps its rows in the held quarantine, exits
+    1 and is held again on the next run; --accept-shrink lands it, and the ledger records both."""
+    raw, landing = tmp_path / "raw", tmp_path / "landing"
+    ex = extract("skoleadm/fravaer")
+    rel = f"skoleadm/fravaer/{ex.file_name('2025-03')}"
+    write(raw, ex, rows(ex, 50))
+    assert land(raw, landing, KEY, progress=False) == 0
+    target = landed_dir(landing, ex) / "2025-03.parquet"
+    before = target.read_bytes()
+
+    recs = rows(ex, 19)
+    recs[3]["absence_type"] = "X"  # one bad row: 18 to land
+    write(raw, ex, recs)
+    capsys.readouterr()
+    for _ in range(2):  # the same held bytes are held again, not "unchanged"
+        assert land(raw, landing, KEY, progress=False) == 1
+        err = capsys.readouterr().err
+        assert f"HELD {rel}: not landed, because it has 18 rows to land (of 19 read)" in err
+        assert "the landed 2025-03 has 50: 64 % fewer, more than the 20 % allowed" in err
+        assert f"`boernedata land --accept-shrink {rel}`" in err and "Exit status 1" in err
+        assert target.read_bytes() == before
+        d = ledger(landing)[-1]
+        assert (d["status"], d["rows_read"], d["rows_landed"], d["rows_quarantined"], d["rows_held"]) == (
+            "held_shrunk",
+            19,
+            0,
+            0,
+            19,
+        )
+        assert d["shrunk_from"] == 50 and d["accepted_shrink"] is False
+        held, held_q = held_files(landing, ex.key, "2025-03")
+        assert pq.read_table(held).num_rows == 18 and pq.read_table(held_q).num_rows == 1
+        assert "person_key" in pq.read_schema(held).names  # pseudonymized like landed rows
+        assert not (landing / "_quarantine" / ex.key / "2025-03.parquet").exists()
+    html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
+    top = html[: html.index("<h2>Totaler pr. udtræk</h2>")]
+    assert "Tilbageholdte leverancer" in top and f"--accept-shrink {rel}" in top
+    assert "../_quarantine/_held/skoleadm/fravaer/2025-03.parquet" in top
+
+    assert land(raw, landing, KEY, progress=False, rules=HoldRules(accept=(str(raw / rel),))) == 0
+    d = ledger(landing)[-1]
+    assert (d["status"], d["rows_landed"], d["rows_quarantined"], d["rows_held"]) == ("replaced", 18, 1, 0)
+    assert d["accepted_shrink"] is True and d["shrunk_from"] == 50
+    assert "--accept-shrink: 18 rows landed where 50 were" in d["message"]
+    assert pq.read_table(target).num_rows == 18
+    assert not any(p.exists() for p in held_files(landing, ex.key, "2025-03"))
+    assert land(raw, landing, KEY, progress=False) == 0  # landed now: unchanged
+    assert ledger(landing)[-1]["status"] == "unchanged"
+
+    # a small correction is no shrink
+    write(raw, ex, rows(ex, 15))
+    assert land(raw, landing, KEY, progress=False) == 0
+    assert ledger(landing)[-1]["status"] == "replaced"
+
+
+def test_much_smaller_new_snapshot_is_held(tmp_path):
+    """A full snapshot replaces the extract's truth under a new date: a much smaller one is held against
+    the newest snapshot landed before it. Snapshots of one run are not compared with each other."""
+    raw, landing = tmp_path / "raw", tmp_path / "landing"
+    ex = extract("skoleadm/elever")
+    write(raw, ex, rows(ex, 40), "2025-08-31")
+    assert land(raw, landing, KEY, progress=False) == 0
+    write(raw, ex, rows(ex, 10), "2025-09-30")
+    assert land(raw, landing, KEY, progress=False) == 1
+    d = ledger(landing)[-1]
+    assert (d["file"], d["status"], d["shrunk_from"]) == (
+        "skoleadm/elever/elever_2025-09-30.csv",
+        "held_shrunk",
+        40,
+    )
+    assert "the newest landed snapshot 2025-08-31 has 40" in d["message"]
+    assert sorted(p.name for p in landed_dir(landing, ex).glob("*.parquet")) == ["2025-08-31.parquet"]
+    write(raw, ex, rows(ex, 35), "2025-09-30")  # 12.5 % fewer
+    assert land(raw, landing, KEY, progress=False) == 0
+    assert ledger(landing)[-1]["status"] == "landed"
+
+    # a first load of the whole history in one run holds nothing
+    assert land(raw, tmp_path / "fresh", KEY, progress=False) == 0
+    write(raw, ex, rows(ex, 10), "2025-09-30")
+    assert land(raw, tmp_path / "fresh2", KEY, progress=False) == 0
+
+
+def test_shrink_settings(monkeypatch):
+    from boernedata import settings
+    from boernedata.cli import _parser
+
+    env = settings.ENV_MAX_DELIVERY_SHRINK
+    monkeypatch.delenv(env, raising=False)
+    assert settings.resolve_percent(None, env, 20.0) == 20.0
+    monkeypatch.setenv(env, "35")
+    assert settings.resolve_percent(None, env, 20.0) == 35.0 and settings.resolve_percent(5, env, 20.0) == 5
+    for bad in ("many", "150"):
+        monkeypatch.setenv(env, bad)
+        with pytest.raises(settings.SettingError, match=env):
+            settings.resolve_percent(None, env, 20.0)
+    assert _parser().parse_args(["land", "--accept-shrink"]).accept_shrink == []
+    assert _parser().parse_args(["land"]).accept_shrink is None
+    assert _parser().parse_args(["land", "--accept-shrink", "a/b/c.csv"]).accept_shrink == ["a/b/c.csv"]

@@ -22,7 +22,9 @@ import duckdb
 import pytest
 
 from boernedata import build as b
+from boernedata import releases as r
 from boernedata import settings
+from boernedata.contracts import EXTRACTS, landed_dir
 
 pytestmark = pytest.mark.slow
 
@@ -62,9 +64,12 @@ FIXTURE_FILES = {
     "'boernehave' as institution_type, 'dagtilbud' as sector, true as is_current",
     "models/marts/published/indicator_catalogue.sql": "select 'dt_attendance_pct' as indicator_code, "
     "'Fremmøde' as name_da, 'Attendance' as name_en",
+    # `rows` rows (var), some withheld: row i is n_lt_5 when i % 5 = 1, complementary when i % 5 = 2.
     "models/marts/published/institution_indicators.sql": "select 'I001' as institution_id, "
     "'dt_attendance_pct' as indicator_code, '2025-H1' as period_id, 91.5 as value, "
-    "{{ var('marker', 1) }} as marker from {{ ref('child_absence') }}",
+    "case r.range % 5 when 1 then 'n_lt_5' when 2 then 'complementary' end as suppression_reason, "
+    "{{ var('marker', 1) }} as marker "
+    "from {{ ref('child_absence') }} cross join range({{ var('rows', 1) }}) r",
     "models/marts/published/municipality_indicators.sql": "select 'kommune' as scope, "
     "'dt_attendance_pct' as indicator_code, 90.1 as value",
     "models/marts/published/institution_observations.sql": "select 'I001' as institution_id, "
@@ -138,9 +143,18 @@ def make_project(root: Path, *, drop: tuple[str, ...] = (), extra: dict[str, str
     return root
 
 
-def make_landing(root: Path) -> Path:
+def make_landing(root: Path, *, skip: tuple[str, ...] = ()) -> Path:
+    """A landing folder whose every extract (but `skip`) has a landed row, and a ledger. The fixture dbt
+    project reads none of it: the rows are there for the build's check that every source has rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for ex in EXTRACTS:
+        if ex.key not in skip:
+            landed_dir(root, ex).mkdir(parents=True)
+            pq.write_table(pa.table({"x": [1]}), landed_dir(root, ex) / "2025-01.parquet")
     ledger = root / "_ledger"
-    ledger.mkdir(parents=True)
+    ledger.mkdir(parents=True, exist_ok=True)
     # The ledger's format: boernedata/landing/ledger.py (one JSON line per delivered file and run).
     (ledger / "deliveries.jsonl").write_text(
         '{"file": "kbhbarn/a.csv", "status": "landed", "landed_at": "2026-11-20T06:00:00Z", "run_id": "r1"}\n'
@@ -161,8 +175,16 @@ def env(tmp_path: Path) -> dict[str, Path]:
     }
 
 
-def run_build(env: dict[str, Path], *dbt_args: str, project: Path | None = None) -> int:
-    return b.build(env["landing"], env["warehouse"], list(dbt_args), project_dir=project or env["project"])
+def run_build(
+    env: dict[str, Path], *dbt_args: str, project: Path | None = None, landing: Path | None = None, **checks
+) -> int:
+    return b.build(
+        landing or env["landing"],
+        env["warehouse"],
+        list(dbt_args),
+        project_dir=project or env["project"],
+        checks=b.Checks(**checks),
+    )
 
 
 def spawn_build(env: dict[str, Path], *dbt_args: str, extra_env: dict[str, str] | None = None):
@@ -270,7 +292,7 @@ def test_layout_and_manifest(built, capsys):
     assert (built["warehouse"].parent / ".dbt" / "target" / "run_results.json").exists()
     assert not (built["project"] / "target").exists()
 
-    assert b.status(built["warehouse"]) == 0
+    assert r.status(built["warehouse"]) == 0
     out = capsys.readouterr().out
     assert manifest["build_id"] in out and "institution_indicators" in out and "1 pass" in out
 
@@ -360,7 +382,7 @@ def test_killed_build_leaves_the_publication_and_the_next_build_succeeds(env, ca
 
     assert published_marker(env) == 1  # the publication still opens and holds the previous data
     assert json.loads((env["warehouse"].parent / "published" / "manifest.json").read_text()) == first
-    assert b.status(env["warehouse"]) == 0
+    assert r.status(env["warehouse"]) == 0
     assert "did not finish" in capsys.readouterr().out
 
     # dbt died with the build (no leftover writer on the internal file), the lock went with it.
@@ -380,20 +402,20 @@ def test_missing_landing_folder_says_run_land_first(tmp_path, capsys):
 
 
 def test_status_before_any_publication(tmp_path, capsys):
-    assert b.status(tmp_path / "boernedata.duckdb") == 1
+    assert r.status(tmp_path / "boernedata.duckdb") == 1
     assert "nothing has been published" in capsys.readouterr().err
 
 
 def test_swap_replaces_an_old_style_published_folder_and_prunes(tmp_path):
-    paths = b.Paths.of(tmp_path / "boernedata.duckdb")
+    paths = r.Paths.of(tmp_path / "boernedata.duckdb")
     paths.published.mkdir()
     (paths.published / "boernedata.duckdb").write_text("old layout")
     for i in range(5):
         release = paths.releases / f"2026010{i}T000000000000Z-1"
         release.mkdir(parents=True)
-        b._swap_published(paths, release)
+        r.swap_published(paths, release)
     (paths.releases / "20260109T000000000000Z-2.partial").mkdir()
-    b._prune_releases(paths)
+    r.prune_releases(paths)
 
     assert paths.published.is_symlink()
     assert paths.published.resolve() == (paths.releases / "20260104T000000000000Z-1").resolve()
@@ -402,11 +424,11 @@ def test_swap_replaces_an_old_style_published_folder_and_prunes(tmp_path):
 
 
 def test_second_lock_is_refused_and_released_on_close(tmp_path):
-    lock = b.BuildLock.acquire(tmp_path / ".build.lock")
-    with pytest.raises(b.BuildError, match=rf"another build is running \(pid {os.getpid()}"):
-        b.BuildLock.acquire(tmp_path / ".build.lock")
+    lock = r.BuildLock.acquire(tmp_path / ".build.lock")
+    with pytest.raises(r.BuildError, match=rf"another build is running \(pid {os.getpid()}"):
+        r.BuildLock.acquire(tmp_path / ".build.lock")
     lock.release()
-    again = b.BuildLock.acquire(tmp_path / ".build.lock")
+    again = r.BuildLock.acquire(tmp_path / ".build.lock")
     assert again.previous is None  # a clean exit leaves no record of an unfinished build
     again.release()
 
@@ -418,3 +440,203 @@ def test_build_waits_for_no_landing_run(env, capsys):
         assert run_build(env) != 0
     assert "a landing run (`boernedata land`) is writing" in capsys.readouterr().err
     assert not (env["warehouse"].parent / "published").exists()
+
+
+# --- publication checks, rollback, releases (issue 27.3) and withheld cells (issue 21.4) ---------------
+
+
+def manifest_of(env: dict[str, Path]) -> dict:
+    return json.loads((env["warehouse"].parent / "published" / "manifest.json").read_text())
+
+
+def test_empty_landing_is_refused_before_dbt_and_the_publication_stays(built, capsys):
+    """`build --landing <empty dir>` used to pass every test and publish zero rows over a good publication."""
+    before = manifest_of(built)
+    releases = sorted((built["warehouse"].parent / ".releases").iterdir())
+    empty = built["tmp"] / "empty_landing"
+    empty.mkdir(exist_ok=True)
+
+    assert run_build(built, "--vars", "{marker: 8}", landing=empty) == 1
+    out, err = capsys.readouterr()
+    assert "refusing to publish" in err and "holds no landed rows at all" in err
+    assert "boernedata land" in err and "still in place" in err
+    assert "running dbt build" not in out  # refused from the Parquet footers, before dbt ran
+
+    partial = make_landing(built["tmp"] / "partial_landing", skip=("aula/kommegaa",))
+    assert run_build(built, "--vars", "{marker: 8}", landing=partial) == 1
+    out, err = capsys.readouterr()
+    assert "1 landed extract(s) have no rows: aula/kommegaa" in err and "--allow-empty aula/kommegaa" in err
+    assert "running dbt build" not in out
+
+    assert manifest_of(built)["build_id"] == before["build_id"]
+    assert sorted((built["warehouse"].parent / ".releases").iterdir()) == releases
+    assert published_marker(built) == 7
+
+
+def test_unknown_extract_in_allow_empty_is_a_usage_error(env, capsys):
+    assert run_build(env, allow_empty=("aula/kommegå",)) == 2
+    assert "no extract of the contracts" in capsys.readouterr().err
+    assert not (env["warehouse"].parent / "published").exists()
+
+
+def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
+    """A table that shrinks by more than 20 % is refused (before the swap) unless --allow-shrink; rollback
+    restores the release the current one replaced, a second one finds none; after a rollback, a build is
+    checked against the restored release and a rollback then skips the release rolled back from."""
+    releases = env["warehouse"].parent / ".releases"
+    assert run_build(env, "--vars", "{marker: 1, rows: 10}") == 0
+    first = manifest_of(env)
+    assert first["previous_release"] is None
+    assert first["withheld_cells"] == {
+        "institution_indicators": {
+            "available": True,
+            "cells": 10,
+            "withheld": 4,
+            "by_reason": {"complementary": 2, "n_lt_5": 2},
+        },
+        "municipality_indicators": {"available": False, "reason": "no suppression_reason column"},
+    }
+    capsys.readouterr()
+
+    # 10 -> 7 rows: 30 % fewer
+    assert run_build(env, "--vars", "{marker: 2, rows: 7}") == 1
+    err = capsys.readouterr().err
+    assert "refusing to publish: 1 published table(s) would shrink by more than 20 %" in err
+    assert "marts.institution_indicators: 10 -> 7 rows (-30.0 %)" in err and "--allow-shrink" in err
+    assert published_marker(env) == 1 and manifest_of(env)["build_id"] == first["build_id"]
+    assert sorted(p.name for p in releases.iterdir()) == [first["build_id"]]  # no partial left behind
+
+    # on purpose, and an extract the municipality does not deliver
+    no_kommegaa = make_landing(env["tmp"] / "landing_no_kommegaa", skip=("aula/kommegaa",))
+    assert (
+        run_build(
+            env,
+            "--vars",
+            "{marker: 2, rows: 7}",
+            landing=no_kommegaa,
+            allow_shrink=True,
+            allow_empty=("aula/kommegaa",),
+        )
+        == 0
+    )
+    second = manifest_of(env)
+    assert published_marker(env) == 2 and second["previous_release"] == first["build_id"]
+    assert second["checks"]["shrunk_tables"] == {"institution_indicators": {"before": 10, "after": 7}}
+    assert second["checks"]["empty_extracts_allowed"] == ["aula/kommegaa"]
+
+    assert r.status(env["warehouse"]) == 0
+    out = capsys.readouterr().out
+    assert "Withheld cells   institution_indicators 3 (complementary 1, n_lt_5 2) of 7; " in out
+    assert "municipality_indicators not available (no suppression_reason column)" in out
+    assert "Empty extracts   aula/kommegaa (allowed)" in out
+    listed = [line.split() for line in out.splitlines() if line.startswith("  2")]  # the releases kept
+    assert [(x[0], x[-1]) for x in listed] == [
+        (second["build_id"], "current"),
+        (first["build_id"], "previous"),
+    ]
+    assert "institution_indicators          7 rows  current" in out
+
+    assert r.rollback(env["warehouse"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"restored release {first['build_id']} (built {first['finished_at']}, institution_indicators 10 rows)"
+        in out
+    )
+    assert f"in place of release {second['build_id']}" in out
+    assert published_marker(env) == 1
+    assert r.rollback(env["warehouse"]) == 1  # the first release replaced none
+    assert "there is no previous release to roll back to" in capsys.readouterr().err
+    assert published_marker(env) == 1
+
+    # after the rollback the shrink check compares with the restored release (10 rows), not the newest
+    assert run_build(env, "--vars", "{marker: 3, rows: 7}") == 1
+    assert "10 -> 7 rows" in capsys.readouterr().err
+    assert run_build(env, "--vars", "{marker: 3, rows: 10}") == 0
+    assert manifest_of(env)["previous_release"] == first["build_id"]
+    assert second["build_id"] not in {p.name for p in releases.iterdir()}  # rolled back from: pruned
+    assert r.rollback(env["warehouse"]) == 0
+    assert published_marker(env) == 1  # the release before the build, not the one rolled back from
+
+
+def fake_release(paths: r.Paths, name: str, previous: str | None, rows: int) -> Path:
+    """A release folder as a build leaves it, without dbt: a manifest and a (placeholder) database file."""
+    release = paths.releases / name
+    release.mkdir(parents=True)
+    (release / r.PUBLISHED_DB).write_text("placeholder")
+    manifest = {
+        "build_id": name,
+        "finished_at": f"{name[:4]}-01-01T00:00:00Z",
+        "previous_release": previous,
+        "tables": {"institution_indicators": {"rows": rows}},
+    }
+    (release / r.MANIFEST).write_text(json.dumps(manifest))
+    return release
+
+
+def test_rollback_follows_what_each_release_replaced(tmp_path, capsys):
+    """Releases A <- B <- C (each replaced the one before): rollback C -> B -> A, then none; pruning keeps
+    the current release and those before it, and `--to` restores a named one (undoing a rollback)."""
+    paths = r.Paths.of(tmp_path / "boernedata.duckdb")
+    assert r.rollback(paths.warehouse) == 1
+    assert "nothing is published" in capsys.readouterr().err
+    a = fake_release(paths, "20260101T000000000000Z-1", None, 100)
+    b_ = fake_release(paths, "20260201T000000000000Z-1", a.name, 110)
+    c = fake_release(paths, "20260301T000000000000Z-1", b_.name, 5)
+    r.swap_published(paths, c)
+
+    assert r.rollback(paths.warehouse) == 0
+    out = capsys.readouterr().out
+    assert f"restored release {b_.name} (built 2026-01-01T00:00:00Z, institution_indicators 110 rows)" in out
+    assert (
+        f"in place of release {c.name}" in out and f"a further rollback would restore release {a.name}" in out
+    )
+    assert paths.published.resolve() == b_.resolve()
+    listed = {line.split()[0]: line for line in r.format_releases(paths).splitlines()[1:]}
+    assert listed[b_.name].endswith("current") and listed[a.name].endswith("previous")
+    assert listed[c.name].endswith("not in use: the next build removes it")
+    assert r.rollback(paths.warehouse) == 0
+    assert paths.published.resolve() == a.resolve()
+    assert "no release before it is kept" in capsys.readouterr().out
+    assert r.rollback(paths.warehouse) == 1
+    err = capsys.readouterr().err
+    assert (
+        "no previous release to roll back to" in err
+        and f"release {a.name}" in err
+        and "stays published" in err
+    )
+    assert paths.published.resolve() == a.resolve()
+
+    assert r.rollback(paths.warehouse, to=c.name) == 0  # undo the rollbacks
+    assert paths.published.resolve() == c.resolve()
+    assert r.rollback(paths.warehouse, to="nope") == 1
+    assert "there is no release 'nope'" in capsys.readouterr().err
+
+    r.swap_published(paths, b_)
+    r.prune_releases(paths)  # C was rolled back from: not in B's chain
+    assert [p.name for p in r.complete_releases(paths)] == [a.name, b_.name]
+
+
+def test_rollback_waits_for_a_running_build(tmp_path, capsys):
+    paths = r.Paths.of(tmp_path / "boernedata.duckdb")
+    a = fake_release(paths, "20260101T000000000000Z-1", None, 1)
+    r.swap_published(paths, fake_release(paths, "20260201T000000000000Z-1", a.name, 1))
+    lock = r.BuildLock.acquire(paths.lock)
+    try:
+        assert r.rollback(paths.warehouse) == 3
+    finally:
+        lock.release()
+    assert "another build is running" in capsys.readouterr().err
+    assert paths.published.resolve().name == "20260201T000000000000Z-1"
+
+
+def test_prune_keeps_the_previous_release_after_many_builds(tmp_path):
+    paths = r.Paths.of(tmp_path / "boernedata.duckdb")
+    previous = None
+    for month in range(1, 7):
+        release = fake_release(paths, f"2026{month:02d}01T000000000000Z-1", previous, month)
+        r.swap_published(paths, release)
+        r.prune_releases(paths)
+        previous = release.name
+    kept = [p.name for p in r.complete_releases(paths)]
+    assert len(kept) == r.KEEP_RELEASES and kept[-1] == previous
+    assert r.predecessor(paths, paths.published.resolve()).name == kept[-2]

@@ -1,8 +1,9 @@
 """The real dbt project builds and publishes the published interface, and nothing else (issue 7).
 
 Builds a copy of the repository's dbt project (so concurrent work in the tree and its target/ folder are
-not touched) on an empty landing zone: `build()` gives every source a zero-row schema file, so this checks
-the wiring of models, tests and publishing, not the numbers.
+not touched) on an empty landing zone, every extract allowed to be empty (`--allow-empty`): `build()`
+gives every source a zero-row schema file, so this checks the wiring of models, tests and publishing, not
+the numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 from boernedata import build as b
 from boernedata import settings
+from boernedata.contracts import EXTRACTS
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +50,11 @@ def test_real_project_publishes_only_the_interface(tmp_path: Path, capsys):
     landing.mkdir()
     warehouse = tmp_path / "warehouse" / "boernedata.duckdb"
 
-    rc = b.build(landing, warehouse, [], project_dir=project)
+    # An empty landing is refused unless every extract is declared as not delivered (what this test wants)
+    assert b.build(landing, warehouse, [], project_dir=project) == 1
+    assert "holds no landed rows at all" in capsys.readouterr().err
+    every_extract = tuple(ex.key for ex in EXTRACTS)
+    rc = b.build(landing, warehouse, [], project_dir=project, checks=b.Checks(allow_empty=every_extract))
     assert rc == 0, capsys.readouterr().err
 
     published = warehouse.parent / "published"

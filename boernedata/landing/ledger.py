@@ -9,7 +9,7 @@ from pathlib import Path
 
 LEDGER_DIR = "_ledger"
 LEDGER_FILE = "deliveries.jsonl"
-ACCEPTED = ("landed", "replaced", "unchanged")
+ACCEPTED = ("landed", "replaced", "unchanged")  # statuses whose rows are the landed ones of the period
 
 
 @dataclass
@@ -21,11 +21,14 @@ class Delivery:
     rows_read: int
     rows_landed: int
     rows_quarantined: int
-    status: str  # landed | replaced | unchanged | rejected
+    status: str  # landed | replaced | unchanged | rejected | held_shrunk (landing/hold.py)
     message: str
     landed_at: str  # UTC ISO timestamp of the run
     run_id: str
     seconds: float = 0.0
+    rows_held: int = 0  # rows read of a held delivery (all of them: nothing of it lands)
+    shrunk_from: int | None = None  # held or accepted shrink: the landed rows it replaces (would replace)
+    accepted_shrink: bool = False  # landed on purpose with `land --accept-shrink`
 
 
 class Ledger:
@@ -46,7 +49,7 @@ class Ledger:
         return self._current.get((extract, period))
 
     def append(self, d: Delivery) -> None:
-        assert d.status == "rejected" or d.rows_read == d.rows_landed + d.rows_quarantined, d
+        assert d.status == "rejected" or d.rows_read == d.rows_landed + d.rows_quarantined + d.rows_held, d
         with self._lock, self.path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(asdict(d), ensure_ascii=False) + "\n")
             if d.status in ACCEPTED:

@@ -20,23 +20,24 @@ from boernedata.landing.cpr import Pseudonymizer
 from boernedata.landing.masks import dictionary_array, one_array, per_row
 from boernedata.landing.redact import redact
 
-# Reason codes of quarantined rows. Reasons starting with "bad_" (and missing_value) leave the parsed
-# value null; the others keep the value, which breaks the contract.
+# Reason codes of quarantined rows, with the landing report's explanation (in Danish: its readers are the
+# municipality's data stewards). Reasons starting with "bad_" (and missing_value) leave the parsed value
+# null; the others keep the value, which breaks the contract.
 REASONS = {
-    "missing_value": "a required value is empty",
-    "bad_cpr": "not a possible CPR number (wrong length or impossible date of birth)",
-    "bad_date": "not a valid date in the contract's format",
-    "bad_timestamp": "not a valid timestamp in the contract's format",
-    "bad_time": "not a valid HH:MM time",
-    "bad_number": "not a number in the contract's format",
-    "bad_boolean": "not J or N",
-    "not_in_enum": "not one of the contract's allowed values",
-    "out_of_range": "outside the contract's range",
-    "pattern_mismatch": "does not match the contract's format",
-    "duplicate_key": "repeats a value that must be unique within the delivery",
-    "inconsistent": "breaks a rule between columns of the contract",
-    "bad_field_count": "the line has the wrong number of fields",
-    "bad_json": "the line is not a JSON object",
+    "missing_value": "en påkrævet værdi er tom",
+    "bad_cpr": "ikke et muligt CPR-nummer (forkert længde eller umulig fødselsdato)",
+    "bad_date": "ikke en gyldig dato i kontraktens format",
+    "bad_timestamp": "ikke et gyldigt tidspunkt i kontraktens format",
+    "bad_time": "ikke et gyldigt klokkeslæt (TT:MM)",
+    "bad_number": "ikke et tal i kontraktens format",
+    "bad_boolean": "ikke J eller N",
+    "not_in_enum": "ikke en af kontraktens tilladte værdier",
+    "out_of_range": "uden for kontraktens grænser",
+    "pattern_mismatch": "passer ikke til kontraktens format",
+    "duplicate_key": "gentager en værdi, der skal være entydig i leverancen",
+    "inconsistent": "bryder en regel mellem kontraktens kolonner",
+    "bad_field_count": "linjen har et forkert antal felter",
+    "bad_json": "linjen er ikke et JSON-objekt",
 }
 NULLING_REASONS = frozenset(r for r in REASONS if r.startswith("bad_")) | {"missing_value"}
 

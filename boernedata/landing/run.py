@@ -38,6 +38,7 @@ from boernedata.contracts import (
 )
 from boernedata.landing import persons
 from boernedata.landing.cpr import MASK, Pseudonymizer, parse_cpr
+from boernedata.landing.hold import HELD_DIR, HoldRules, ShrinkGuard
 from boernedata.landing.ledger import Delivery, Ledger
 from boernedata.landing.masks import dictionary_array
 from boernedata.landing.parse import parse_batch, plain
@@ -46,7 +47,7 @@ from boernedata.landing.redact import redact_text
 from boernedata.landing.suites import SuiteRunner, sample_rows
 
 QUARANTINE_DIR = "_quarantine"
-REPORTS_DIR = "_reports"
+HELD = "held_shrunk"  # the ledger status of a delivery held by the ShrinkGuard
 LOCK_FILE = ".land.lock"
 # Files landed at the same time: one more than the cores, so a thread waiting on I/O leaves no core
 # free (copenhagen on 2 cores, medians of 3: 2 -> 42.7 s, 3 -> 42.8 s, 4 -> 42.0 s, within this
@@ -133,8 +134,17 @@ def _duplicated(vals: np.ndarray) -> np.ndarray:
 
 
 class Run:
-    def __init__(self, raw: Path, landing: Path, key: bytes, progress: bool) -> None:
+    def __init__(
+        self,
+        raw: Path,
+        landing: Path,
+        key: bytes,
+        progress: bool,
+        rules: HoldRules | None = None,
+    ) -> None:
         self.raw, self.landing, self.progress = Path(raw), Path(landing), progress
+        held_root = self.landing / QUARANTINE_DIR / HELD_DIR
+        self.guard = ShrinkGuard(self.landing, held_root, self.raw, rules or HoldRules())
         self.pseudo = Pseudonymizer(key)
         now = dt.datetime.now(dt.UTC)
         self.loaded_at = now.replace(tzinfo=None)
@@ -217,6 +227,7 @@ class Run:
 
         report = write_report(self)
         rejected = [o for o in self.outcomes if o.delivery.status == "rejected"]
+        held = [o for o in self.outcomes if o.delivery.status == HELD]
         counts = Counter(o.delivery.status for o in self.outcomes)
         q = sum(o.delivery.rows_quarantined for o in self.outcomes if o.delivery.status != "unchanged")
         self.say(
@@ -225,9 +236,16 @@ class Run:
             + f"; {q} row(s) quarantined this run. Report: {report}"
         )
         if rejected:
+            self.say(f"{len(rejected)} file(s) REJECTED (see above); fix and deliver them again.")
+        if held:
             self.say(
-                f"{len(rejected)} file(s) REJECTED (see above); fix and deliver them again. Exit status 1."
+                f"{len(held)} re-delivery(ies) HELD because they shrink what is landed (see above): "
+                + ", ".join(o.delivery.file for o in held)
+                + ". Nothing of them landed; check them, then `boernedata land --accept-shrink FILE` "
+                "or deliver the complete files again."
             )
+        if rejected or held:
+            self.say("Exit status 1.")
             return 1
         return 0
 
@@ -303,6 +321,7 @@ class Run:
         current = self.ledger.current(ex.key, period)
         target = landed_dir(self.landing, ex) / f"{period}.parquet"
         if current and current.get("content_hash") == digest and target.exists() and not self.reland:
+            self.guard.clear(ex, period)
             d = Delivery(
                 rel,
                 ex.key,
@@ -460,17 +479,31 @@ class Run:
             tmp.unlink(missing_ok=True)
             q_tmp.unlink(missing_ok=True)
             raise FileRejected(f"lost rows while reading ({raw.rows_expected} expected, {rows_read} read)")
+        d = outcome.delivery
+        baseline = self.guard.baseline(ex, period)
+        if self.guard.shrinks(landed, baseline):
+            if not self.guard.accepts(rel):
+                q_file = q_tmp if quarantined else None
+                return self._hold(outcome, ex, period, tmp, q_file, landed, rows_read, baseline)
+            d.accepted_shrink, d.shrunk_from = True, baseline.rows
+            outcome.messages.append(
+                f"{rel}: landed on purpose (--accept-shrink) although it has {landed:,} rows where "
+                f"{baseline.what} had {baseline.rows:,}."
+            )
+        if not quarantined:
+            q_tmp.unlink(missing_ok=True)
         os.replace(tmp, out_dir / f"{period}.parquet")
+        self.guard.clear(ex, period)
         (out_dir / EMPTY_SCHEMA_FILE).unlink(missing_ok=True)
         if quarantined:
             os.replace(q_tmp, q_dir / f"{period}.parquet")
         else:
-            q_tmp.unlink(missing_ok=True)
             (q_dir / f"{period}.parquet").unlink(missing_ok=True)
-        d = outcome.delivery
         d.rows_read, d.rows_landed, d.rows_quarantined = rows_read, landed, quarantined
         d.status = "replaced" if replacing else "landed"
         notes = list(raw.warnings)
+        if d.accepted_shrink:
+            notes.append(f"--accept-shrink: {landed} rows landed where {d.shrunk_from} were")
         if quarantined:
             top = ", ".join(f"{r} in {c or 'line'}: {n}" for (c, r), n in outcome.reasons.most_common(4))
             notes.append(f"{quarantined} of {rows_read} rows quarantined ({top})")
@@ -485,6 +518,17 @@ class Run:
         if outcome.redactions:
             notes.append("redacted " + ", ".join(f"{n} {k}" for k, n in sorted(outcome.redactions.items())))
         d.message = "; ".join(notes)
+        return outcome
+
+    def _hold(self, outcome, ex, period, tmp, q_tmp, landed: int, rows_read: int, baseline) -> FileOutcome:
+        """Land nothing of a shrunken delivery: keep its written rows in the held folder, say why."""
+        d = outcome.delivery
+        held = self.guard.keep(ex, period, tmp, q_tmp)
+        d.rows_read, d.rows_landed, d.rows_quarantined, d.rows_held = rows_read, 0, 0, rows_read
+        d.status, d.shrunk_from = HELD, baseline.rows
+        d.message = self.guard.message(d.file, landed, rows_read, baseline, held)
+        outcome.messages = [d.message]
+        outcome.samples = []  # not landed: not part of the extract's validation either
         return outcome
 
     def _landed_table(self, schema, columns, lines, rel, period) -> pa.Table:
@@ -672,8 +716,9 @@ def content_hash(data: bytes | None, path: Path) -> str:
     return f"blake3:{h.hexdigest()}"
 
 
-def land(raw: Path, landing: Path, key: bytes, progress: bool) -> int:
-    """Land every file under `raw` into `landing`. 0 when every file was read, 1 when any was rejected."""
+def land(raw: Path, landing: Path, key: bytes, progress: bool, rules: HoldRules | None = None) -> int:
+    """Land every file under `raw` into `landing`. 0 when every file was read and landed, 1 when any was
+    rejected or held (hold.py: `rules` say when, and which held deliveries to land on purpose)."""
     from filelock import FileLock, Timeout
 
     raw, landing = Path(raw), Path(landing)
@@ -687,7 +732,7 @@ def land(raw: Path, landing: Path, key: bytes, progress: bool) -> int:
     (landing / "_ledger").mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(landing / "_ledger" / LOCK_FILE, timeout=5):
-            return Run(raw, landing, key, progress).land_all()
+            return Run(raw, landing, key, progress, rules).land_all()
     except Timeout:
         print(f"boernedata land: another landing run holds {landing}; wait for it to finish", file=sys.stderr)
         return 2

@@ -1,0 +1,127 @@
+"""What a build checks before it publishes, and what it counts for the manifest.
+
+- Empty sources: every landed extract (`<landing>/<system>/<extract>/*.parquet`, the empty schema file
+  aside) must hold rows, read from the Parquet footers before dbt runs, so an empty or half-copied landing
+  folder fails in a second. An extract a municipality does not deliver is named as allowed to be empty.
+- Shrink: no published table may have fewer rows than (100 - max %) of the current publication's (its
+  manifest's row counts), unless the build is told to accept it.
+- Withheld cells: per published indicator table, how many cells are withheld and for which reason
+  (`suppression_reason`), or "not available" when the table has no such column.
+
+The functions return what they found; build.py decides to refuse and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# The published tables whose cells can be withheld (indicators.md: `suppression_reason`).
+WITHHELD_TABLES = ("institution_indicators", "municipality_indicators")
+REASON_COLUMN = "suppression_reason"
+
+
+@dataclass(frozen=True)
+class Shrink:
+    table: str
+    before: int
+    after: int
+
+    @property
+    def pct(self) -> float:
+        return 100.0 * (self.before - self.after) / self.before
+
+
+def landed_rows(landing: Path) -> dict[str, int]:
+    """Rows landed per extract (`system/extract`), from the Parquet footers of its data files."""
+    import pyarrow.parquet as pq
+
+    from boernedata.contracts import EXTRACTS, data_files, landed_dir
+
+    return {
+        ex.key: sum(pq.ParquetFile(f).metadata.num_rows for f in data_files(landed_dir(landing, ex)))
+        for ex in EXTRACTS
+    }
+
+
+def unknown_extracts(names: list[str]) -> list[str]:
+    """The names in `names` that are no contract's `system/extract`."""
+    from boernedata.contracts import EXTRACTS_BY_KEY
+
+    return [n for n in names if n not in EXTRACTS_BY_KEY]
+
+
+def empty_sources(landing: Path, allowed: list[str]) -> tuple[list[str], list[str]]:
+    """(extracts with no rows that are not allowed to be empty, allowed ones that are empty)."""
+    empty = [key for key, rows in landed_rows(landing).items() if rows == 0]
+    return [k for k in empty if k not in allowed], [k for k in empty if k in allowed]
+
+
+def empty_sources_message(landing: Path, empty: list[str], total: int) -> str:
+    if len(empty) == total:
+        return (
+            f"refusing to publish: the landing folder {landing} holds no landed rows at all (none of the "
+            f"{total} extracts has any). Land the raw extracts first (`boernedata land --landing "
+            f"{landing}`), or point --landing / $BOERNEDATA_LANDING at the right folder."
+        )
+    names = ", ".join(empty)
+    return (
+        f"refusing to publish: {len(empty)} landed extract(s) have no rows: {names} (folders "
+        f"{landing}/<system>/<extract>/). Every indicator that reads them would be empty or wrong. Land "
+        "their deliveries (`boernedata land`; the landing report says whether a file was rejected or held). "
+        "If the municipality really does not deliver an extract (e.g. aula/kommegaa when all check-in goes "
+        f"through KBH Barn), name it: `boernedata build --allow-empty {empty[0]}` or "
+        f"BOERNEDATA_ALLOW_EMPTY={','.join(empty)}."
+    )
+
+
+def shrunk_tables(previous: dict | None, counts: dict[str, dict], max_pct: float) -> list[Shrink]:
+    """The tables whose rows fell by more than max_pct percent against the previous manifest's counts."""
+    if not previous:
+        return []
+    out = []
+    for table, info in counts.items():
+        before = (previous.get("tables", {}).get(table) or {}).get("rows")
+        after = info["rows"]
+        if isinstance(before, int) and before > 0 and after < before * (1 - max_pct / 100):
+            out.append(Shrink(table, before, after))
+    return out
+
+
+def shrink_message(shrunk: list[Shrink], previous: dict, max_pct: float) -> str:
+    lines = [f"  marts.{s.table}: {s.before:,} -> {s.after:,} rows (-{s.pct:.1f} %)" for s in shrunk]
+    return (
+        f"refusing to publish: {len(shrunk)} published table(s) would shrink by more than {max_pct:g} % "
+        f"against the current publication (build {previous.get('build_id')}, finished "
+        f"{previous.get('finished_at')}):\n"
+        + "\n".join(lines)
+        + "\nThe usual cause is a missing or partial delivery: check the landing report "
+        "(<landing>/_reports/latest.html) and `boernedata status`, deliver what is missing and build "
+        "again. If the drop is right (e.g. data withdrawn on purpose), build again with --allow-shrink; "
+        "the limit is --max-shrink PCT or $BOERNEDATA_MAX_TABLE_SHRINK_PCT."
+    )
+
+
+def withheld_cells(con) -> dict[str, dict]:
+    """Per table of WITHHELD_TABLES in schema marts of `con`: cells, withheld cells and their reasons."""
+    out: dict[str, dict] = {}
+    for table in WITHHELD_TABLES:
+        has_column = con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = 'marts' AND table_name = ? AND column_name = ?",
+            [table, REASON_COLUMN],
+        ).fetchone()[0]
+        if not has_column:
+            out[table] = {"available": False, "reason": f"no {REASON_COLUMN} column"}
+            continue
+        rows = con.execute(
+            f"SELECT {REASON_COLUMN}, count(*) FROM marts.{table} GROUP BY ALL ORDER BY 1 NULLS FIRST"
+        ).fetchall()
+        by_reason = {str(r): n for r, n in rows if r is not None}
+        out[table] = {
+            "available": True,
+            "cells": sum(n for _, n in rows),
+            "withheld": sum(by_reason.values()),
+            "by_reason": by_reason,
+        }
+    return out
