@@ -70,6 +70,8 @@ FIXTURE_FILES = {
     "case r.range % 5 when 1 then 'n_lt_5' when 2 then 'complementary' end as suppression_reason, "
     "{{ var('marker', 1) }} as marker "
     "from {{ ref('child_absence') }} cross join range({{ var('rows', 1) }}) r",
+    "models/marts/published/institution_indicators_labelled.sql": "select 'I001' as institution_id, "
+    "'Solsikken' as institution_name",
     "models/marts/published/municipality_indicators.sql": "select 'kommune' as scope, "
     "'dt_attendance_pct' as indicator_code, 90.1 as value",
     "models/marts/published/institution_observations.sql": "select 'I001' as institution_id, "
@@ -279,7 +281,7 @@ def test_layout_and_manifest(built, capsys):
     manifest = json.loads((published / "manifest.json").read_text())
     assert manifest["tables"]["institution_indicators"]["rows"] == 1
     assert set(manifest["tables"]) == set(b.PUBLISHED_TABLES)
-    assert manifest["dbt"]["summary"]["model"] == {"success": 10}
+    assert manifest["dbt"]["summary"]["model"] == {"success": 11}
     assert manifest["dbt"]["summary"]["test"] == {"pass": 1}
     assert manifest["dbt"]["args"] == ["--vars", "{marker: 7}"]
     assert (
