@@ -1,8 +1,8 @@
 """Small hand-built SVG charts, inlined in the package (no scripts, no fonts, no network).
 
 Presentation attributes rather than CSS classes, so Chromium and WeasyPrint draw them alike.
-Suppressed values are never drawn: a trend shows a gap labelled "<5", a comparison bar the text
-"færre end 5".
+Withheld values are never drawn: a chart gets no number for them (content.py passes None), a trend
+shows a gap labelled "<5" or "skjult", a comparison bar the words "skjult" or "for få institutioner".
 """
 
 from __future__ import annotations
@@ -50,16 +50,17 @@ def _text(
 @dataclass(frozen=True)
 class TrendPoint:
     label: str  # axis label, e.g. '2025 H1'
-    value: float | None  # None when suppressed or missing
-    status: str  # 'value' | 'suppressed' | 'missing'
-    district: float | None
-    text: str  # the value as text, for the point label and the chart's title
+    value: float | None  # None when withheld or missing
+    status: str  # 'value' | 'withheld' | 'missing'
+    district: float | None  # None when withheld or missing
+    text: str  # the value as text, for the chart's title
+    mark: str = "–"  # drawn in a gap: '<5' or 'skjult' for a withheld period, '–' for a missing one
 
 
 def trend(points: list[TrendPoint], unit: str, width: int = 190, height: int = 74) -> Markup:
     """The last four periods: the institution as a solid line with labelled dots, the district dashed.
 
-    A suppressed period is a gap with "<5" where the dot would be, never a zero.
+    A withheld period is a gap with its mark ("<5", "skjult") where the dot would be, never a zero.
     """
     left, right, top, bottom = 22, 22, 16, 16
     values = [p.value for p in points if p.value is not None]
@@ -98,8 +99,8 @@ def trend(points: list[TrendPoint], unit: str, width: int = 190, height: int = 7
             shift = -4 if i == 0 else (4 if last else 0)
             shown = round(p.value, -2) if (unit or "").startswith("kr") else p.value  # as in the value column
             body.append(_text(x + shift, label_y, fmt.number(shown, fmt.decimals_for(unit)), 8, anchor, INK))
-        elif p.status == "suppressed":
-            body.append(_text(x, mid + 3, "<5", 8, "middle", MUTED, 'font-style="italic"'))
+        elif p.status == "withheld":
+            body.append(_text(x, mid + 3, p.mark, 8, "middle", MUTED, 'font-style="italic"'))
         else:
             body.append(_text(x, mid + 3, "–", 9, "middle", MUTED))
     title = "Udvikling: " + "; ".join(f"{p.label}: {p.text}" for p in points)
@@ -122,10 +123,11 @@ def _polyline(points, y, colour: str, extra: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
-    value: float | None
+    label: str  # beside the bar: 'Jer', 'Området', 'Kommunen'
+    value: float | None  # None: not drawn, `text` instead
     text: str
     colour: str
+    name: str = ""  # in the chart's title, when it says more than the label ('Specialskoler i området')
 
 
 def comparison_bars(bars: list[Bar], width: int = 190) -> Markup:
@@ -157,7 +159,7 @@ def comparison_bars(bars: list[Bar], width: int = 190) -> Markup:
         body.append(
             f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="0" y2="{len(bars) * row_h}" stroke="{MUTED}"/>'
         )
-    title = "Sammenligning: " + "; ".join(f"{b.label}: {b.text}" for b in bars)
+    title = "Sammenligning: " + "; ".join(f"{b.name or b.label}: {b.text}" for b in bars)
     return _svg(width, len(bars) * row_h + 2, body, title)
 
 
@@ -170,17 +172,20 @@ class OverviewRow:
     value_text: str
 
 
-def overview(groups: list[tuple[str, list[OverviewRow]]], width: int = 680) -> Markup:
-    """All comparable indicators at a glance: bars to the right are better than the district, to the left
-    worse; grey = no meaningful difference. Grouped by quality dimension."""
+def overview(
+    groups: list[tuple[str, list[OverviewRow]]], width: int = 680, against: str = "området"
+) -> Markup:
+    """All comparable indicators at a glance: bars to the right are better than the district (of the
+    institution's benchmark group: `against`), to the left worse; grey = no meaningful difference.
+    Grouped by quality dimension."""
     name_w, value_w, diff_w, row_h = 250, 78, 92, 19
     area_left = name_w + value_w
     area_right = width - diff_w
     centre = (area_left + area_right) / 2
     half = (area_right - area_left) / 2 - 4
     body = [
-        _text(centre - 6, 12, "← dårligere end området", 9, "end", VERDICT_COLOURS["worse"]),
-        _text(centre + 6, 12, "bedre end området →", 9, "start", VERDICT_COLOURS["better"]),
+        _text(centre - 6, 12, f"← dårligere end {against}", 9, "end", VERDICT_COLOURS["worse"]),
+        _text(centre + 6, 12, f"bedre end {against} →", 9, "start", VERDICT_COLOURS["better"]),
     ]
     top = 22
     for heading, rows in groups:
@@ -216,7 +221,7 @@ def overview(groups: list[tuple[str, list[OverviewRow]]], width: int = 680) -> M
             top += row_h
         top += 4
     body.insert(0, f'<line x1="{centre:.1f}" x2="{centre:.1f}" y1="16" y2="{top}" stroke="{MUTED}"/>')
-    title = "Overblik: alle indikatorer med en værdi for området, bedre eller dårligere end området"
+    title = f"Overblik: alle indikatorer med en værdi for {against}, bedre eller dårligere end {against}"
     return _svg(width, top + 2, body, title)
 
 

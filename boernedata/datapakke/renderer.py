@@ -53,7 +53,7 @@ def render(
     try:
         con = connect(Path(warehouse))
         try:
-            marts = load(con, period, institution)
+            marts = load(con, period, institution, source=str(warehouse))
         finally:
             con.close()
     except DatapakkeError as exc:
@@ -117,7 +117,7 @@ def _summary(inst: dict, ctx: dict) -> dict:
         "type_da": ctx["type_da"],
         "better": ctx["counts"]["better"],
         "worse": ctx["counts"]["worse"],
-        "suppressed": ctx["counts"]["suppressed"],
+        "withheld": ctx["counts"]["withheld"],
         "html": f"{stem}.html",
         "pdf_name": f"{stem}.pdf",
     }
@@ -142,7 +142,7 @@ def _write_period_index(env, css: str, marts, period_dir: Path, summaries: list[
                 "type_da": content.TYPE_DA.get(inst["institution_type"], inst["institution_type"]),
                 "better": "",
                 "worse": "",
-                "suppressed": "",
+                "withheld": "",
                 "html": f"{stem}.html",
                 "pdf_name": f"{stem}.pdf",
             }
