@@ -5,13 +5,15 @@ The packages are rendered once per module from the planted fixture (pytests/fixt
 and checked for content: the right institution's numbers and periods, withheld cells shown as withheld
 with their reason and never their figures (also when the file carries them by mistake), benchmarks of the
 institution's own benchmark group, withheld benchmarks, nothing about other institutions, no CPR-like
-strings, no external references.
+strings, no external references, only published periods.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -429,6 +431,36 @@ def test_errors_are_exit_status_2(marts_file, tmp_path, capsys):
     assert render(marts_file, None, "X9999", tmp_path, pdf=False) == 2
     err = capsys.readouterr().err
     assert "missing.duckdb" in err and "2025-H3" in err and "X9999" in err
+
+
+CLI = [sys.executable, "-m", "boernedata.cli"]
+
+
+@pytest.mark.parametrize("period", ["2030-H1", "2023-H2", "2026-H1"])
+def test_an_unpublished_period_is_refused(marts_file, tmp_path, period):
+    """Issue 27.5: a half-year without published rows (after the data, before it, the one in progress)
+    exits 2 with the published half-years listed, and writes nothing."""
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [
+            *CLI,
+            "datapakke",
+            "--warehouse",
+            str(marts_file),
+            "--period",
+            period,
+            "--out",
+            str(out),
+            "--no-pdf",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert f"--period {period}: not a published half-year" in proc.stderr
+    assert "Published half-years: 2024-H1, 2024-H2, 2025-H1, 2025-H2." in proc.stderr
+    assert not out.exists() or not any(out.rglob("*.html"))
 
 
 def test_an_older_publication_is_refused_with_the_missing_columns(marts_file, tmp_path, capsys):

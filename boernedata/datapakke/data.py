@@ -65,7 +65,7 @@ class Marts:
     group_names: dict[str, str] = field(default_factory=dict)  # benchmark_group -> benchmark_group_da
     observations: dict[str, list[dict]] = field(default_factory=dict)  # institution_id -> rows of the period
     wheel: list[dict] = field(default_factory=list)
-    half_years: list[str] = field(default_factory=list)  # all half-years with data, oldest first
+    half_years: list[str] = field(default_factory=list)  # all published half-years, oldest first
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -74,10 +74,12 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def half_years_with_data(con: duckdb.DuckDBPyConnection) -> list[str]:
+def published_half_years(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The half-years the marts publish: those with half-year rows in institution_indicators (a partial
+    half-year has none), oldest first."""
     rows = con.execute(
         "select distinct period_id from marts.institution_indicators where period_type = 'half_year' "
-        "and (value is not null or is_suppressed) order by period_id"
+        "order by period_id"
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -105,6 +107,18 @@ def check_columns(con: duckdb.DuckDBPyConnection, source: str) -> None:
         )
 
 
+def _unpublished(period: str, half_years: list[str]) -> DatapakkeError:
+    listed = ", ".join(half_years) if half_years else "none yet"
+    why = (
+        "it is after the last published half-year (the half-year in progress is published when it is over)"
+        if half_years and period > half_years[-1]
+        else "the published data do not cover it as a whole"
+    )
+    return DatapakkeError(
+        f"--period {period}: not a published half-year: {why}. Published half-years: {listed}."
+    )
+
+
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not Path(warehouse).is_file():
         raise DatapakkeError(
@@ -121,7 +135,7 @@ def load(
     con: duckdb.DuckDBPyConnection, period: str | None, institution: str | None, source: str = "the file"
 ) -> Marts:
     check_columns(con, source)
-    half_years = half_years_with_data(con)
+    half_years = published_half_years(con)
     if period is None:
         if not half_years:
             raise DatapakkeError("the published marts hold no half-year data yet; nothing to render.")
@@ -130,6 +144,8 @@ def load(
         start, end = periods.half_year_bounds(period)
     except ValueError as exc:
         raise DatapakkeError(f"--period {period}: {exc}") from exc
+    if period not in half_years:
+        raise _unpublished(period, half_years)
     school_cut = periods.school_year_cutoff(period)
     # The trend needs the three periods before the shown one; six years back covers every period type.
     window_start = date(start.year - 6, 1, 1)
