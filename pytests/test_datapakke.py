@@ -5,7 +5,8 @@ The packages are rendered once per module from the planted fixture (pytests/fixt
 and checked for content: the right institution's numbers and periods, withheld cells shown as withheld
 with their reason and never their figures (also when the file carries them by mistake), benchmarks of the
 institution's own benchmark group, withheld benchmarks, nothing about other institutions, no CPR-like
-strings, no external references, only published periods.
+strings, no external references, only published periods, a package that says why when all figures are
+withheld.
 """
 
 from __future__ import annotations
@@ -281,6 +282,41 @@ def test_benchmarks_are_of_the_institutions_own_group(out, marts_file):
     assert "Daginstitutioner i området" in html(out, "D1001")
     assert "Folkeskoler i området" in html(out, "S2001")
     assert "Fritidstilbud i kommunen" in html(out, "F3001")
+
+
+def test_few_figures_package_says_why_and_what_to_use(out, marts_file):
+    """Issue 27.8: an institution whose figures about persons are all withheld gets a package that says
+    why, and what it can still use; not an empty shell."""
+    page = html(out, "F3005")  # a tiny club: every indicator withheld
+    assert "Hvorfor er der så få tal i jeres datapakke?" in page
+    assert (
+        "Klub Lillebjørn er en lille institution: jeres tal om børn bygger på færre end 5 personer." in page
+    )
+    assert "Tallene for fritidstilbud i området og i kommunen" in page
+    assert '<table class="fewbench">' in page and "Fritidstilbud i kommunen" in page
+    assert "Dataårshjulet: hvornår der kommer nye data" in page
+    assert "Overblik: jer sammenlignet" not in page  # no empty comparison chart
+    page = html(out, "D1004")  # a small dagpleje unit: withheld too, but it has observations
+    assert "Hvorfor er der så få tal i jeres datapakke?" in page
+    (observations,) = one_row(
+        marts_file,
+        "select count(*) from marts.institution_observations where institution_id = 'D1004' "
+        "and period_id = ?",
+        [PERIOD],
+    )
+    assert f"Jeres observationer af læringsmiljøet: {observations} i 2. halvår 2025" in page
+    assert "jeres tal om børn og medarbejdere bygger på færre end 5 personer" in page
+    assert "Tal om institutionen som helhed" in page  # the observation score is not about persons
+    # F3001 is no small club, but all its figures are withheld as complementary (to protect F3005's)
+    page = html(out, "F3001")
+    assert "Hvorfor er der så få tal i jeres datapakke?" in page
+    assert (
+        "Jeres tal er skjult, selv om de bygger på mindst 5 personer, fordi et andet skjult tal ellers "
+        "kunne regnes ud ved at trække fra" in page
+    )
+    assert "lille institution" not in page
+    for other in ("S2001", "D1008", "F3002"):
+        assert "Hvorfor er der så få tal" not in html(out, other)
 
 
 def test_institution_without_data(out):

@@ -151,6 +151,7 @@ def package_context(marts: Marts, inst: dict) -> dict:
         "observations": observations,
         "wheel": _wheel(marts, sector),
         "guide": guide.reflection(items, sector, group, position, loop),
+        "few_figures": guide.few_figures(items, inst, group, observations["count"], period_label),
         "circle": charts.learning_circle(),
     }
 

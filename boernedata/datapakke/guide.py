@@ -1,6 +1,7 @@
-"""The reflection guide of the learning conversation, written for the package's own numbers.
+"""The texts a package writes for its own numbers: the reflection guide of the learning conversation, and
+for a small institution whose figures about persons are all withheld, what it can use instead.
 
-It reads the items content.py built (withheld cells already without figures) and nothing else.
+Both read the items content.py built (withheld cells already without figures) and nothing else.
 """
 
 from __future__ import annotations
@@ -89,3 +90,60 @@ def reflection(items: list[dict], sector: str, group, position: int, loop: list[
         "questions": [q.format(group=group.plural) for q in REFLECTION.get(sector, [])],
         "decision": decision,
     }
+
+
+def few_figures(items: list[dict], inst: dict, group, observations: int, period_label: str) -> dict | None:
+    """For an institution none of whose figures about persons can be shown (all withheld): why, and what
+    it can still use. None when the package has at least one published figure about persons."""
+    withheld_items = [i for i in items if i["status"] == "withheld"]
+    if not withheld_items or any(i["about_persons"] for i in items):
+        return None
+    reasons = {i["reason"] for i in withheld_items}
+    why = []
+    if withheld.N_LT_5 in reasons:
+        whos = sorted({i["who"] for i in withheld_items if i["reason"] == withheld.N_LT_5})
+        why.append(
+            f"{inst['name']} er en lille institution: jeres tal om {' og '.join(whos)} bygger på færre end "
+            "5 personer. De vises ikke, fordi man med så få ville kunne genkende den enkelte."
+        )
+    some = "Nogle af jeres tal er" if len(reasons) > 1 else "Jeres tal er"
+    if withheld.COMPLEMENTARY in reasons:
+        why.append(
+            f"{some} skjult, selv om de bygger på mindst 5 personer, fordi et andet skjult tal ellers kunne "
+            "regnes ud ved at trække fra – fx jeres tal fra områdets samlede tal."
+        )
+    if withheld.UNKNOWN in reasons:
+        why.append(f"{some} skjult i de publicerede data og vises derfor heller ikke her.")
+    own = [i for i in items if i["status"] == "value"]
+    benchmarks = [
+        (i["name"], i["period_label"], i["district_text"], i["municipality_text"])
+        for i in items
+        if i["district"].value is not None or i["municipality"].value is not None
+    ]
+    uses = []
+    if observations:
+        uses.append(
+            f"Jeres observationer af læringsmiljøet: {observations} i {period_label}, med score og noter "
+            "(afsnittet Observationer af læringsmiljøet)."
+        )
+    if own:
+        uses.append(
+            "Tal om institutionen som helhed, som ikke handler om enkelte personer: "
+            + ", ".join(f"{i['name']} ({i['value_text']})" for i in own)
+            + "."
+        )
+    if benchmarks:
+        uses.append(
+            f"Tallene for {group.plural} i området og i kommunen: de viser niveau og udvikling for tilbud "
+            "som jeres (tabellen herunder og ved hver indikator)."
+        )
+    else:
+        uses.append(
+            f"Tallene for {group.plural} i området og i kommunen står ved hver indikator; i denne periode "
+            "er de også skjult eller bygger på for få institutioner."
+        )
+    uses.append("Dataårshjulet: hvornår der kommer nye data, så I ved, hvornår der er tal at se efter.")
+    uses.append(
+        "Jeres egen viden: hvad ved personale, forældre og bestyrelse om hverdagen, som tallene ikke viser?"
+    )
+    return {"why": why, "uses": uses, "benchmarks": benchmarks, "group": group}
