@@ -6,7 +6,7 @@ and checked for content: the right institution's numbers and periods, withheld c
 with their reason and never their figures (also when the file carries them by mistake), benchmarks of the
 institution's own benchmark group, withheld benchmarks, nothing about other institutions, no CPR-like
 strings, no external references, only published periods, a package that says why when all figures are
-withheld.
+withheld, file names.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import duckdb
 import pytest
 from fixtures.published_marts import SENTINELS, build_published_marts
 
-from boernedata.datapakke import content, pdf, periods, render, withheld
+from boernedata.datapakke import content, pdf, periods, render, renderer, withheld
 from boernedata.datapakke import formatting as fmt
 from boernedata.datapakke.data import connect, load
 
@@ -61,8 +61,9 @@ def institutions(marts_file) -> list[dict]:
 
 
 def package(out: Path, institution_id: str, period: str = PERIOD, suffix: str = "html") -> Path:
-    """The package file of an institution: <id>.<suffix>."""
-    return out / period / f"{institution_id}.{suffix}"
+    """The package file of an institution: <id>_<name>.<suffix>."""
+    (path,) = [p for p in (out / period).glob(f"{institution_id}_*.{suffix}")]
+    return path
 
 
 def html(out: Path, institution_id: str, period: str = PERIOD) -> str:
@@ -87,15 +88,38 @@ def one_row(marts_file: Path, sql: str, params: list) -> tuple:
 
 def test_files_and_indexes(out, institutions):
     files = {p.stem for p in (out / PERIOD).glob("*.html")} - {"index"}
-    assert files == {i["institution_id"] for i in institutions}
+    names = {i["institution_id"]: i["name"] for i in institutions}
+    assert files == {renderer.file_stem(i, n) for i, n in names.items()}
     index = (out / PERIOD / "index.html").read_text(encoding="utf-8")
-    for i in institutions:
-        assert f'href="{i["institution_id"]}.html"' in index
+    for stem in files:
+        assert f'href="{stem}.html"' in index
     # grouped by district, then sector
     assert index.index("Område Nord") < index.index("Område Syd")
     assert index.index("Dagtilbud") < index.index("Skole") < index.index("Fritidstilbud")
     root = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="2025-H2/index.html"' in root
+
+
+def test_package_files_are_named_by_id_and_name(out):
+    """Issue 27.8: <id>_<name>, ASCII only (Danish letters spelled out), unique, the same every run."""
+    stems = sorted(p.stem for p in (out / PERIOD).glob("*.html") if p.name != "index.html")
+    assert "S2001_Engskolen" in stems
+    assert "S2008_Skolen_paa_Hoejen" in stems  # "Skolen på Højen"
+    assert "S2009_Aalekistens_Heldagsskole" in stems  # "Ålekistens Heldagsskole"
+    assert "D1001_Boernehuset_Maelkeboetten" in stems  # "Børnehuset Mælkebøtten"
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", s) for s in stems), stems
+    assert len({s.lower() for s in stems}) == len(stems)
+    assert renderer.file_stem("S2001", "Valby Skole") == "S2001_Valby_Skole"
+    assert renderer.file_stem("X/1", "  Søstrene «Grøn» & Co.  ") == "X_1_Soestrene_Groen_Co"
+    assert renderer.file_stem("X1", "") == "X1"
+    assert len(renderer.file_stem("X1", "Meget " * 30)) <= len("X1_") + renderer.NAME_CHARS
+    # two ids that spell the same in ASCII get different, stable names
+    clash = [{"institution_id": "A/1", "name": "Ø"}, {"institution_id": "A 1", "name": "Ø"}]
+    stems_once = renderer.file_stems(clash)
+    assert len(set(stems_once.values())) == 2 and stems_once == renderer.file_stems(clash)
+    assert renderer.file_stems([{"institution_id": "S2001", "name": "Engskolen"}]) == {
+        "S2001": "S2001_Engskolen"
+    }
 
 
 def test_front_page(out):
@@ -449,7 +473,10 @@ def test_no_withheld_figure_reaches_the_package_code(leaky):
 
 def test_one_institution_and_an_earlier_period(marts_file, tmp_path):
     assert render(marts_file, "2025-H1", "D1003", tmp_path, pdf=False) == 0
-    assert sorted(p.name for p in (tmp_path / "2025-H1").glob("*.html")) == ["D1003.html", "index.html"]
+    assert sorted(p.name for p in (tmp_path / "2025-H1").glob("*.html")) == [
+        "D1003_Boernehaven_Regnbuen.html",
+        "index.html",
+    ]
     page = html(tmp_path, "D1003", "2025-H1")
     assert "Område Nord" in page  # the master-data version valid at the end of the period
     assert "Læringssamtale 3 af 4" in page
@@ -458,7 +485,7 @@ def test_one_institution_and_an_earlier_period(marts_file, tmp_path):
     root = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert root.index("2025-H1/index.html") < root.index("2024-H2/index.html")  # newest first
     index = (tmp_path / "2025-H1" / "index.html").read_text(encoding="utf-8")
-    assert 'href="D1003.html"' in index
+    assert 'href="D1003_Boernehaven_Regnbuen.html"' in index
 
 
 def test_errors_are_exit_status_2(marts_file, tmp_path, capsys):
@@ -607,7 +634,7 @@ def test_pdf_has_the_expected_parts_in_order(pdfs):
 def test_the_index_links_the_pdf(marts_file, tmp_path):
     assert render(marts_file, None, "S2001", tmp_path, pdf=True) == 0
     index = (tmp_path / PERIOD / "index.html").read_text(encoding="utf-8")
-    assert 'href="S2001.pdf"' in index
+    assert 'href="S2001_Engskolen.pdf"' in index
 
 
 def test_weasyprint_fallback_writes_a_pdf(out, tmp_path):

@@ -1,16 +1,18 @@
 """Render the data packages of one half-year: HTML per institution, the period index, the root index and
 (optionally) a PDF of each package.
 
-Output: <out>/<period>/<institution_id>.html (+ .pdf), <out>/<period>/index.html, <out>/index.html.
-The HTML is self-contained (inline CSS and SVG, no scripts, no external references), so a package opens
-from a file share or an e-mail attachment without network access.
+Output: <out>/<period>/<institution_id>_<name>.html (+ .pdf; `file_stem`), <out>/<period>/index.html,
+<out>/index.html. The HTML is self-contained (inline CSS and SVG, no scripts, no external references), so a
+package opens from a file share or an e-mail attachment without network access.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import time
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -34,9 +36,37 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def file_stem(institution_id: str) -> str:
-    """Institution ids become file names: anything but letters, digits, dot, dash and underscore becomes _."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", institution_id)
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa", "ß": "ss"})
+NAME_CHARS = 60  # of the name in a file name: long enough to recognise, short enough for any file system
+
+
+def _ascii(text: str) -> str:
+    """'Skolen på Højen' -> 'Skolen_paa_Hoejen': Danish letters spelled out, accents dropped, every run of
+    other characters one underscore."""
+    text = unicodedata.normalize("NFKD", (text or "").translate(_DANISH))
+    text = "".join(c for c in text if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")
+
+
+def file_stem(institution_id: str, name: str = "") -> str:
+    """A package's file name without suffix: the institution id, then its name, ASCII only
+    ('S2001_Valby_Skole'). The id comes first, so a listing sorts by id and the stem stays unique."""
+    stem = re.sub(r"[^A-Za-z0-9-]", "_", institution_id)
+    name = _ascii(name)[:NAME_CHARS].rstrip("_")
+    return f"{stem}_{name}" if name else stem
+
+
+def file_stems(institutions: list[dict]) -> dict[str, str]:
+    """institution_id -> file stem for every institution of a period. Two ids that spell the same in ASCII
+    (e.g. 'A/1' and 'A 1') each get a short hash of the id, so no package overwrites another."""
+    stems = {i["institution_id"]: file_stem(i["institution_id"], i["name"]) for i in institutions}
+    seen: dict[str, int] = defaultdict(int)
+    for stem in stems.values():
+        seen[stem.lower()] += 1  # case-insensitive file systems
+    return {
+        iid: stem if seen[stem.lower()] == 1 else f"{stem}_{hashlib.sha1(iid.encode()).hexdigest()[:8]}"
+        for iid, stem in stems.items()
+    }
 
 
 def render(
@@ -64,6 +94,7 @@ def render(
         return 2
     if progress is None:
         progress = sys.stderr.isatty()
+    stems = file_stems(marts.all_institutions)
 
     env = _environment()
     css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
@@ -74,9 +105,9 @@ def render(
     summaries = []
     for inst in tqdm(marts.institutions, desc="datapakker (HTML)", unit="pakke", disable=not progress):
         ctx = content.package_context(marts, inst)
-        html_path = period_dir / f"{file_stem(inst['institution_id'])}.html"
-        html_path.write_text(package_tpl.render(css=css, **ctx), encoding="utf-8")
-        summaries.append(_summary(inst, ctx))
+        stem = stems[inst["institution_id"]]
+        (period_dir / f"{stem}.html").write_text(package_tpl.render(css=css, **ctx), encoding="utf-8")
+        summaries.append(_summary(inst, ctx, stem))
     html_seconds = time.perf_counter() - started
 
     failures = 0
@@ -85,7 +116,7 @@ def render(
         failures = _write_pdfs(jobs, workers, progress)
     pdf_seconds = time.perf_counter() - started - html_seconds
 
-    _write_period_index(env, css, marts, period_dir, summaries)
+    _write_period_index(env, css, marts, period_dir, summaries, stems)
     _write_root_index(env, css, Path(out))
     print(
         f"boernedata datapakke: {len(summaries)} datapakker for {marts.period} i {period_dir} "
@@ -107,8 +138,7 @@ def _write_pdfs(jobs: list[tuple[Path, Path]], workers: int, progress: bool) -> 
     return failures
 
 
-def _summary(inst: dict, ctx: dict) -> dict:
-    stem = file_stem(inst["institution_id"])
+def _summary(inst: dict, ctx: dict, stem: str) -> dict:
     return {
         "institution_id": inst["institution_id"],
         "name": inst["name"],
@@ -123,7 +153,9 @@ def _summary(inst: dict, ctx: dict) -> dict:
     }
 
 
-def _write_period_index(env, css: str, marts, period_dir: Path, summaries: list[dict]) -> None:
+def _write_period_index(
+    env, css: str, marts, period_dir: Path, summaries: list[dict], stems: dict[str, str]
+) -> None:
     """Index of the period, grouped by district and sector. With --institution, the packages rendered
     earlier for the period stay listed: every institution of the period whose HTML file exists."""
     rendered = {s["institution_id"]: s for s in summaries}
@@ -131,7 +163,7 @@ def _write_period_index(env, css: str, marts, period_dir: Path, summaries: list[
     for inst in marts.all_institutions:
         s = rendered.get(inst["institution_id"])
         if s is None:
-            stem = file_stem(inst["institution_id"])
+            stem = stems[inst["institution_id"]]
             if not (period_dir / f"{stem}.html").exists():
                 continue
             s = {
