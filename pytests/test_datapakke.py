@@ -6,7 +6,7 @@ and checked for content: the right institution's numbers and periods, withheld c
 with their reason and never their figures (also when the file carries them by mistake), benchmarks of the
 institution's own benchmark group, withheld benchmarks, nothing about other institutions, no CPR-like
 strings, no external references, only published periods, a package that says why when all figures are
-withheld, file names.
+withheld, file names, progress of the PDF step.
 """
 
 from __future__ import annotations
@@ -631,10 +631,16 @@ def test_pdf_has_the_expected_parts_in_order(pdfs):
     assert "Side 1 af" in texts[0]  # the running footer
 
 
-def test_the_index_links_the_pdf(marts_file, tmp_path):
+def test_pdf_step_shows_progress_and_the_index_links_the_pdf(marts_file, tmp_path, capsys):
+    """Issue 27.8: the PDF step reports progress on stderr, also when stderr is not a terminal (a log)."""
     assert render(marts_file, None, "S2001", tmp_path, pdf=True) == 0
+    err = capsys.readouterr().err
+    assert "datapakker (PDF): 0/1" in err and "datapakker (PDF): 1/1" in err
+    assert "datapakker (HTML): 1/1" in err
     index = (tmp_path / PERIOD / "index.html").read_text(encoding="utf-8")
     assert 'href="S2001_Engskolen.pdf"' in index
+    assert render(marts_file, None, "S2001", tmp_path, pdf=True, progress=False) == 0
+    assert "datapakker (PDF)" not in capsys.readouterr().err  # progress=False: quiet (benchmarks)
 
 
 def test_weasyprint_fallback_writes_a_pdf(out, tmp_path):

@@ -4,6 +4,9 @@
 Output: <out>/<period>/<institution_id>_<name>.html (+ .pdf; `file_stem`), <out>/<period>/index.html,
 <out>/index.html. The HTML is self-contained (inline CSS and SVG, no scripts, no external references), so a
 package opens from a file share or an e-mail attachment without network access.
+
+Progress goes to stderr for both steps: a tqdm bar on a terminal, else a line every tenth of the packages
+(at least every 10), so a log shows that the PDF step is moving too.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import sys
 import time
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import jinja2
@@ -69,6 +73,27 @@ def file_stems(institutions: list[dict]) -> dict[str, str]:
     }
 
 
+def progress_mode(progress: bool | None) -> str:
+    """'bar' (tqdm), 'lines' (a line now and then, for logs) or 'off'. None: a bar on a terminal, else
+    lines."""
+    if progress is None:
+        return "bar" if sys.stderr.isatty() else "lines"
+    return "bar" if progress else "off"
+
+
+def _progress(items: Iterable, total: int, desc: str, unit: str, mode: str) -> Iterator:
+    if mode == "bar":
+        yield from tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr)
+        return
+    step = max(10, -(-total // 10))
+    if mode == "lines":
+        print(f"{desc}: 0/{total}", file=sys.stderr, flush=True)
+    for done, item in enumerate(items, start=1):
+        yield item
+        if mode == "lines" and (done % step == 0 or done == total):
+            print(f"{desc}: {done}/{total}", file=sys.stderr, flush=True)
+
+
 def render(
     warehouse: Path,
     period: str | None,
@@ -92,8 +117,7 @@ def render(
     if not marts.institutions:
         print(f"boernedata datapakke: no institutions in {marts.period}; nothing to render.", file=sys.stderr)
         return 2
-    if progress is None:
-        progress = sys.stderr.isatty()
+    mode = progress_mode(progress)
     stems = file_stems(marts.all_institutions)
 
     env = _environment()
@@ -103,7 +127,8 @@ def render(
     period_dir.mkdir(parents=True, exist_ok=True)
 
     summaries = []
-    for inst in tqdm(marts.institutions, desc="datapakker (HTML)", unit="pakke", disable=not progress):
+    n = len(marts.institutions)
+    for inst in _progress(marts.institutions, n, "datapakker (HTML)", "pakke", mode):
         ctx = content.package_context(marts, inst)
         stem = stems[inst["institution_id"]]
         (period_dir / f"{stem}.html").write_text(package_tpl.render(css=css, **ctx), encoding="utf-8")
@@ -113,7 +138,7 @@ def render(
     failures = 0
     if pdf:
         jobs = [(period_dir / s["html"], period_dir / s["pdf_name"]) for s in summaries]
-        failures = _write_pdfs(jobs, workers, progress)
+        failures = _write_pdfs(jobs, workers, mode)
     pdf_seconds = time.perf_counter() - started - html_seconds
 
     _write_period_index(env, css, marts, period_dir, summaries, stems)
@@ -129,9 +154,10 @@ def render(
     return 0
 
 
-def _write_pdfs(jobs: list[tuple[Path, Path]], workers: int, progress: bool) -> int:
+def _write_pdfs(jobs: list[tuple[Path, Path]], workers: int, mode: str) -> int:
     failures = 0
-    for html_path, error in pdf.write_pdfs(jobs, workers=workers, progress=progress):
+    results = pdf.write_pdfs(jobs, workers=workers, progress=False)
+    for html_path, error in _progress(results, len(jobs), "datapakker (PDF)", "pdf", mode):
         if error:
             failures += 1
             print(f"boernedata datapakke: {html_path}: PDF failed: {error}", file=sys.stderr)
