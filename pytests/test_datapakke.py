@@ -5,12 +5,13 @@ The packages are rendered once per module from the planted fixture (pytests/fixt
 and checked for content: the right institution's numbers and periods, withheld cells shown as withheld
 with their reason and never their figures (also when the file carries them by mistake), benchmarks of the
 institution's own benchmark group, withheld benchmarks, nothing about other institutions, no CPR-like
-strings, no external references, only published periods, a package that says why when all figures are
-withheld, file names, progress of the PDF step.
+strings, no external references, only published periods, file names, progress and PDF pages that are
+filled.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
@@ -598,6 +599,37 @@ def test_withheld_reasons():
 
 # --- PDF -----------------------------------------------------------------------------------------------
 
+MM = 72 / 25.4  # PDF points per millimetre
+TOP_MARGIN, BOTTOM_MARGIN = 14 * MM, 16 * MM  # the print stylesheet's @page margins
+
+
+def page_fill(page) -> float:
+    """How far down its body a page's text reaches: 0 = no text above the bottom margin, 1 = down to the
+    bottom margin. The running footer sits in the bottom margin and does not count."""
+    height = float(page.mediabox.height)
+    ys = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            ys.append(tm[5] * cm[3] + cm[5])  # the baseline's y on the page (origin bottom left)
+
+    page.extract_text(visitor_text=visit)
+    body = [y for y in ys if BOTTOM_MARGIN + 3 < y < height]
+    if not body:
+        return 0.0
+    return (height - TOP_MARGIN - min(body)) / (height - TOP_MARGIN - BOTTOM_MARGIN)
+
+
+def assert_pages_are_filled(path: Path) -> list[float]:
+    """No near-empty page (issue 27.8): every page but the last is at least half full, the last has more
+    than the footer, and there are no more pages than the content needs (+1 for where breaks fall)."""
+    pypdf = pytest.importorskip("pypdf")
+    fills = [page_fill(p) for p in pypdf.PdfReader(path).pages]
+    assert all(f >= 0.5 for f in fills[:-1]), (path.name, [round(f, 2) for f in fills])
+    assert fills[-1] > 0.05, (path.name, [round(f, 2) for f in fills])
+    assert len(fills) <= math.ceil(sum(fills)) + 1, (path.name, [round(f, 2) for f in fills])
+    return fills
+
 
 @pytest.fixture(scope="module")
 def pdfs(out, tmp_path_factory) -> dict[str, Path]:
@@ -607,6 +639,11 @@ def pdfs(out, tmp_path_factory) -> dict[str, Path]:
     jobs = [(package(out, i), target / f"{i}.pdf") for i in chosen]
     assert [e for _, e in pdf.write_pdfs(jobs, workers=2)] == [None] * len(jobs)
     return {i: target / f"{i}.pdf" for i in chosen}
+
+
+def test_pdf_pages_are_filled(pdfs):
+    for path in pdfs.values():
+        assert_pages_are_filled(path)
 
 
 # The opening words of each part after the front page (headings also name indicators in the overview).
@@ -626,7 +663,7 @@ def test_pdf_has_the_expected_parts_in_order(pdfs):
     assert "Engskolen" in texts[0] and "Læringssamtale 4 af 4" in texts[0]
     flat = [" ".join(t.split()) for t in texts]
     first = [next(i for i, t in enumerate(flat) if lead in t) for lead in LEADS]
-    assert first == sorted(first)  # every part, in this order
+    assert first == sorted(first)  # every part, in this order (they flow: two may share a page)
     assert 6 <= len(texts) <= 12
     assert "Side 1 af" in texts[0]  # the running footer
 
@@ -637,6 +674,7 @@ def test_pdf_step_shows_progress_and_the_index_links_the_pdf(marts_file, tmp_pat
     err = capsys.readouterr().err
     assert "datapakker (PDF): 0/1" in err and "datapakker (PDF): 1/1" in err
     assert "datapakker (HTML): 1/1" in err
+    assert_pages_are_filled(tmp_path / PERIOD / "S2001_Engskolen.pdf")
     index = (tmp_path / PERIOD / "index.html").read_text(encoding="utf-8")
     assert 'href="S2001_Engskolen.pdf"' in index
     assert render(marts_file, None, "S2001", tmp_path, pdf=True, progress=False) == 0
@@ -652,3 +690,4 @@ def test_weasyprint_fallback_writes_a_pdf(out, tmp_path):
     assert results == [(source, None)]
     texts = [p.extract_text() for p in pypdf.PdfReader(target).pages]
     assert "SFO Troldebo" in texts[0] and len(texts) >= 3
+    assert_pages_are_filled(target)

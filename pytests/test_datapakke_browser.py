@@ -78,7 +78,7 @@ def test_package_opens_without_errors(browser, out):
         pdf = out / "browser-S2001.pdf"
         page.pdf(pdf)
         texts = [p.extract_text() for p in pypdf.PdfReader(pdf).pages]
-        assert 7 <= len(texts) <= 16
+        assert 6 <= len(texts) <= 12  # the parts flow: no page left nearly empty by a forced break
         assert "Engskolen" in texts[0]
         assert "Side 1 af" in texts[0]  # the running footer from the print stylesheet
     finally:

@@ -174,54 +174,63 @@ class OverviewRow:
 
 def overview(
     groups: list[tuple[str, list[OverviewRow]]], width: int = 680, against: str = "området"
-) -> Markup:
+) -> list[Markup]:
     """All comparable indicators at a glance: bars to the right are better than the district (of the
     institution's benchmark group: `against`), to the left worse; grey = no meaningful difference.
-    Grouped by quality dimension."""
+    One chart per quality dimension, the same width and scale, the first with the direction header: a
+    printed page can break between them (one chart of every row would not fit beside the front page)."""
+    parts = enumerate(groups)
+    return [_overview_part(heading, rows, width, against, header=i == 0) for i, (heading, rows) in parts]
+
+
+def _overview_part(heading: str, rows: list[OverviewRow], width: int, against: str, header: bool) -> Markup:
     name_w, value_w, diff_w, row_h = 250, 78, 92, 19
     area_left = name_w + value_w
     area_right = width - diff_w
     centre = (area_left + area_right) / 2
     half = (area_right - area_left) / 2 - 4
-    body = [
-        _text(centre - 6, 12, f"← dårligere end {against}", 9, "end", VERDICT_COLOURS["worse"]),
-        _text(centre + 6, 12, f"bedre end {against} →", 9, "start", VERDICT_COLOURS["better"]),
-    ]
-    top = 22
-    for heading, rows in groups:
+    body = []
+    if header:
+        body += [
+            _text(centre - 6, 12, f"← dårligere end {against}", 9, "end", VERDICT_COLOURS["worse"]),
+            _text(centre + 6, 12, f"bedre end {against} →", 9, "start", VERDICT_COLOURS["better"]),
+        ]
+    top = line_top = 0
+    if header:
+        top, line_top = 22, 16
+    body.append(
+        _text(0, top + 12, heading.upper(), 9, "start", MUTED, 'font-weight="bold" letter-spacing="0.5"')
+    )
+    top += row_h
+    for i, r in enumerate(rows):
+        if i % 2 == 0:
+            body.append(f'<rect x="0" y="{top}" width="{width}" height="{row_h}" fill="#f9fafb"/>')
+        name = r.name if len(r.name) <= 44 else r.name[:42] + "…"
+        body.append(_text(4, top + 13, name, 9.5, "start", INK))
+        body.append(_text(area_left - 8, top + 13, r.value_text, 9.5, "end", INK))
+        length = max(min(r.score, 4.0), -4.0) / 4.0 * half
+        if abs(length) < 2:
+            length = 2 if length >= 0 else -2
+        x0 = min(centre, centre + length)
+        colour = VERDICT_COLOURS.get(r.verdict, VERDICT_COLOURS["same"])
         body.append(
-            _text(0, top + 12, heading.upper(), 9, "start", MUTED, 'font-weight="bold" letter-spacing="0.5"')
+            f'<rect x="{x0:.1f}" y="{top + 4}" width="{abs(length):.1f}" height="{row_h - 8}" rx="2" '
+            f'fill="{colour}"/>'
+        )
+        body.append(
+            _text(
+                area_right + 6,
+                top + 13,
+                r.diff_text,
+                9,
+                "start",
+                colour if r.verdict in ("better", "worse") else MUTED,
+            )
         )
         top += row_h
-        for i, r in enumerate(rows):
-            if i % 2 == 0:
-                body.append(f'<rect x="0" y="{top}" width="{width}" height="{row_h}" fill="#f9fafb"/>')
-            name = r.name if len(r.name) <= 44 else r.name[:42] + "…"
-            body.append(_text(4, top + 13, name, 9.5, "start", INK))
-            body.append(_text(area_left - 8, top + 13, r.value_text, 9.5, "end", INK))
-            length = max(min(r.score, 4.0), -4.0) / 4.0 * half
-            if abs(length) < 2:
-                length = 2 if length >= 0 else -2
-            x0 = min(centre, centre + length)
-            colour = VERDICT_COLOURS.get(r.verdict, VERDICT_COLOURS["same"])
-            body.append(
-                f'<rect x="{x0:.1f}" y="{top + 4}" width="{abs(length):.1f}" height="{row_h - 8}" rx="2" '
-                f'fill="{colour}"/>'
-            )
-            body.append(
-                _text(
-                    area_right + 6,
-                    top + 13,
-                    r.diff_text,
-                    9,
-                    "start",
-                    colour if r.verdict in ("better", "worse") else MUTED,
-                )
-            )
-            top += row_h
-        top += 4
-    body.insert(0, f'<line x1="{centre:.1f}" x2="{centre:.1f}" y1="16" y2="{top}" stroke="{MUTED}"/>')
-    title = f"Overblik: alle indikatorer med en værdi for {against}, bedre eller dårligere end {against}"
+    top += 4
+    body.insert(0, f'<line x1="{centre:.1f}" x2="{centre:.1f}" y1="{line_top}" y2="{top}" stroke="{MUTED}"/>')
+    title = f"Overblik, {heading.lower()}: bedre eller dårligere end {against}"
     return _svg(width, top + 2, body, title)
 
 
