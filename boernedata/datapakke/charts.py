@@ -1,8 +1,8 @@
 """Small hand-built SVG charts, inlined in the package (no scripts, no fonts, no network).
 
 Presentation attributes rather than CSS classes, so Chromium and WeasyPrint draw them alike.
-Suppressed values are never drawn: a trend shows a gap labelled "<5", a comparison bar the text
-"færre end 5".
+Withheld values are never drawn: a chart gets no number for them (content.py passes None), a trend
+shows a gap labelled "<5" or "skjult", a comparison bar the words "skjult" or "for få institutioner".
 """
 
 from __future__ import annotations
@@ -50,16 +50,17 @@ def _text(
 @dataclass(frozen=True)
 class TrendPoint:
     label: str  # axis label, e.g. '2025 H1'
-    value: float | None  # None when suppressed or missing
-    status: str  # 'value' | 'suppressed' | 'missing'
-    district: float | None
-    text: str  # the value as text, for the point label and the chart's title
+    value: float | None  # None when withheld or missing
+    status: str  # 'value' | 'withheld' | 'missing'
+    district: float | None  # None when withheld or missing
+    text: str  # the value as text, for the chart's title
+    mark: str = "–"  # drawn in a gap: '<5' or 'skjult' for a withheld period, '–' for a missing one
 
 
 def trend(points: list[TrendPoint], unit: str, width: int = 190, height: int = 74) -> Markup:
     """The last four periods: the institution as a solid line with labelled dots, the district dashed.
 
-    A suppressed period is a gap with "<5" where the dot would be, never a zero.
+    A withheld period is a gap with its mark ("<5", "skjult") where the dot would be, never a zero.
     """
     left, right, top, bottom = 22, 22, 16, 16
     values = [p.value for p in points if p.value is not None]
@@ -98,8 +99,8 @@ def trend(points: list[TrendPoint], unit: str, width: int = 190, height: int = 7
             shift = -4 if i == 0 else (4 if last else 0)
             shown = round(p.value, -2) if (unit or "").startswith("kr") else p.value  # as in the value column
             body.append(_text(x + shift, label_y, fmt.number(shown, fmt.decimals_for(unit)), 8, anchor, INK))
-        elif p.status == "suppressed":
-            body.append(_text(x, mid + 3, "<5", 8, "middle", MUTED, 'font-style="italic"'))
+        elif p.status == "withheld":
+            body.append(_text(x, mid + 3, p.mark, 8, "middle", MUTED, 'font-style="italic"'))
         else:
             body.append(_text(x, mid + 3, "–", 9, "middle", MUTED))
     title = "Udvikling: " + "; ".join(f"{p.label}: {p.text}" for p in points)
@@ -122,10 +123,11 @@ def _polyline(points, y, colour: str, extra: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
-    value: float | None
+    label: str  # beside the bar: 'Jer', 'Området', 'Kommunen'
+    value: float | None  # None: not drawn, `text` instead
     text: str
     colour: str
+    name: str = ""  # in the chart's title, when it says more than the label ('Specialskoler i området')
 
 
 def comparison_bars(bars: list[Bar], width: int = 190) -> Markup:
@@ -157,7 +159,7 @@ def comparison_bars(bars: list[Bar], width: int = 190) -> Markup:
         body.append(
             f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="0" y2="{len(bars) * row_h}" stroke="{MUTED}"/>'
         )
-    title = "Sammenligning: " + "; ".join(f"{b.label}: {b.text}" for b in bars)
+    title = "Sammenligning: " + "; ".join(f"{b.name or b.label}: {b.text}" for b in bars)
     return _svg(width, len(bars) * row_h + 2, body, title)
 
 
@@ -170,53 +172,65 @@ class OverviewRow:
     value_text: str
 
 
-def overview(groups: list[tuple[str, list[OverviewRow]]], width: int = 680) -> Markup:
-    """All comparable indicators at a glance: bars to the right are better than the district, to the left
-    worse; grey = no meaningful difference. Grouped by quality dimension."""
+def overview(
+    groups: list[tuple[str, list[OverviewRow]]], width: int = 680, against: str = "området"
+) -> list[Markup]:
+    """All comparable indicators at a glance: bars to the right are better than the district (of the
+    institution's benchmark group: `against`), to the left worse; grey = no meaningful difference.
+    One chart per quality dimension, the same width and scale, the first with the direction header: a
+    printed page can break between them (one chart of every row would not fit beside the front page)."""
+    parts = enumerate(groups)
+    return [_overview_part(heading, rows, width, against, header=i == 0) for i, (heading, rows) in parts]
+
+
+def _overview_part(heading: str, rows: list[OverviewRow], width: int, against: str, header: bool) -> Markup:
     name_w, value_w, diff_w, row_h = 250, 78, 92, 19
     area_left = name_w + value_w
     area_right = width - diff_w
     centre = (area_left + area_right) / 2
     half = (area_right - area_left) / 2 - 4
-    body = [
-        _text(centre - 6, 12, "← dårligere end området", 9, "end", VERDICT_COLOURS["worse"]),
-        _text(centre + 6, 12, "bedre end området →", 9, "start", VERDICT_COLOURS["better"]),
-    ]
-    top = 22
-    for heading, rows in groups:
+    body = []
+    if header:
+        body += [
+            _text(centre - 6, 12, f"← dårligere end {against}", 9, "end", VERDICT_COLOURS["worse"]),
+            _text(centre + 6, 12, f"bedre end {against} →", 9, "start", VERDICT_COLOURS["better"]),
+        ]
+    top = line_top = 0
+    if header:
+        top, line_top = 22, 16
+    body.append(
+        _text(0, top + 12, heading.upper(), 9, "start", MUTED, 'font-weight="bold" letter-spacing="0.5"')
+    )
+    top += row_h
+    for i, r in enumerate(rows):
+        if i % 2 == 0:
+            body.append(f'<rect x="0" y="{top}" width="{width}" height="{row_h}" fill="#f9fafb"/>')
+        name = r.name if len(r.name) <= 44 else r.name[:42] + "…"
+        body.append(_text(4, top + 13, name, 9.5, "start", INK))
+        body.append(_text(area_left - 8, top + 13, r.value_text, 9.5, "end", INK))
+        length = max(min(r.score, 4.0), -4.0) / 4.0 * half
+        if abs(length) < 2:
+            length = 2 if length >= 0 else -2
+        x0 = min(centre, centre + length)
+        colour = VERDICT_COLOURS.get(r.verdict, VERDICT_COLOURS["same"])
         body.append(
-            _text(0, top + 12, heading.upper(), 9, "start", MUTED, 'font-weight="bold" letter-spacing="0.5"')
+            f'<rect x="{x0:.1f}" y="{top + 4}" width="{abs(length):.1f}" height="{row_h - 8}" rx="2" '
+            f'fill="{colour}"/>'
+        )
+        body.append(
+            _text(
+                area_right + 6,
+                top + 13,
+                r.diff_text,
+                9,
+                "start",
+                colour if r.verdict in ("better", "worse") else MUTED,
+            )
         )
         top += row_h
-        for i, r in enumerate(rows):
-            if i % 2 == 0:
-                body.append(f'<rect x="0" y="{top}" width="{width}" height="{row_h}" fill="#f9fafb"/>')
-            name = r.name if len(r.name) <= 44 else r.name[:42] + "…"
-            body.append(_text(4, top + 13, name, 9.5, "start", INK))
-            body.append(_text(area_left - 8, top + 13, r.value_text, 9.5, "end", INK))
-            length = max(min(r.score, 4.0), -4.0) / 4.0 * half
-            if abs(length) < 2:
-                length = 2 if length >= 0 else -2
-            x0 = min(centre, centre + length)
-            colour = VERDICT_COLOURS.get(r.verdict, VERDICT_COLOURS["same"])
-            body.append(
-                f'<rect x="{x0:.1f}" y="{top + 4}" width="{abs(length):.1f}" height="{row_h - 8}" rx="2" '
-                f'fill="{colour}"/>'
-            )
-            body.append(
-                _text(
-                    area_right + 6,
-                    top + 13,
-                    r.diff_text,
-                    9,
-                    "start",
-                    colour if r.verdict in ("better", "worse") else MUTED,
-                )
-            )
-            top += row_h
-        top += 4
-    body.insert(0, f'<line x1="{centre:.1f}" x2="{centre:.1f}" y1="16" y2="{top}" stroke="{MUTED}"/>')
-    title = "Overblik: alle indikatorer med en værdi for området, bedre eller dårligere end området"
+    top += 4
+    body.insert(0, f'<line x1="{centre:.1f}" x2="{centre:.1f}" y1="{line_top}" y2="{top}" stroke="{MUTED}"/>')
+    title = f"Overblik, {heading.lower()}: bedre eller dårligere end {against}"
     return _svg(width, top + 2, body, title)
 
 

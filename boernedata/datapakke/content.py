@@ -1,5 +1,6 @@
-"""What one data package says: the institution's indicators against district and municipality, the trend,
-the observations, the data year wheel and a reflection guide written for this package (all in Danish).
+"""What one data package says: the institution's indicators against its benchmark group in the district and
+the municipality (indicators.py), the trend, the observations, the data year wheel and a reflection guide
+written for this package (guide.py), all in Danish.
 
 A package holds data about one institution and the aggregates it is compared to, nothing else: values of
 other institutions never enter the context built here.
@@ -9,11 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date
 
 from markupsafe import Markup
 
-from boernedata.datapakke import charts, periods
+from boernedata.datapakke import charts, guide, indicators, periods
 from boernedata.datapakke import formatting as fmt
 from boernedata.datapakke.data import Marts
 
@@ -68,7 +68,6 @@ SECTOR_NOTES = {
     "fravær i et kvartal, skal skolelederen underrette kommunen.",
     ("fritid", "resultat"): "Fremmødet viser, hvor stor en del af de forventede dage børnene faktisk kommer.",
 }
-PERIOD_TYPE_ORDER = {"half_year": 0, "school_year": 1, "calendar_year": 2}
 # Belt and braces: notes are redacted at landing; anything CPR-like that slipped through is masked here.
 _CPR_LIKE = re.compile(r"(?<!\d)\d{6}[- ]?\d{4}(?!\d)")
 
@@ -83,137 +82,14 @@ def redact(note: str | None) -> str:
     return _CPR_LIKE.sub("[CPR]", note or "")
 
 
-def indicator_periods(marts: Marts, sector: str) -> list[tuple[dict, str, str]]:
-    """(catalogue row, period_type, period_id) shown for the sector, in catalogue order."""
-    out = []
-    for cat in marts.catalogue:
-        if cat["sector"] != sector:
-            continue
-        for ptype in sorted(cat["period_type_list"], key=lambda p: PERIOD_TYPE_ORDER.get(p, 9)):
-            pid = marts.selected.get((cat["indicator_code"], ptype))
-            if pid is not None:
-                out.append((cat, ptype, pid))
-    return out
-
-
-def not_available(marts: Marts, sector: str) -> list[str]:
-    """Catalogue indicators of the sector with no data for this package (e.g. not built yet)."""
-    shown = {c["indicator_code"] for c, _, _ in indicator_periods(marts, sector)}
-    return [
-        c["name_da"] for c in marts.catalogue if c["sector"] == sector and c["indicator_code"] not in shown
-    ]
-
-
-def _status(row: dict | None) -> str:
-    if row is None:
-        return "missing"
-    if row["is_suppressed"]:
-        return "suppressed"
-    return "value" if fmt.is_number(row["value"]) else "missing"
-
-
-def _status_text(status: str, value: object, unit: str) -> str:
-    if status == "suppressed":
-        return fmt.SUPPRESSED_TEXT
-    if status == "missing":
-        return fmt.MISSING_TEXT
-    return fmt.value(value, unit)
-
-
-def _benchmark_text(x: object, unit: str) -> str:
-    if not fmt.is_number(x):
-        return "for få institutioner"  # benchmarks are withheld when fewer than 3 institutions contribute
-    return fmt.value(x, unit) + (" i alt" if unit in fmt.COUNT_UNITS else "")
-
-
-def indicator_item(marts: Marts, inst: dict, cat: dict, ptype: str, pid: str) -> dict:
-    iid, code, unit = inst["institution_id"], cat["indicator_code"], cat.get("unit") or ""
-    hib = cat["higher_is_better"]
-    row = marts.rows.get((iid, code, ptype, pid))
-    status = _status(row)
-    value = row["value"] if status == "value" else None
-    district_bench = marts.benchmarks.get((inst["district"], code, ptype, pid)) or {}
-    kommune_bench = marts.benchmarks.get(("kommune", code, ptype, pid)) or {}
-    district = row["district_value"] if row is not None else district_bench.get("value")
-    municipality = row["municipality_value"] if row is not None else kommune_bench.get("value")
-    comparison = fmt.compare(value, district, unit, hib)
-    previous = row["previous_value"] if row is not None else None
-    change = fmt.compare(value, previous, unit, hib)
-
-    trend_points = []
-    for tp in periods.previous_periods(ptype, pid):
-        trow = marts.rows.get((iid, code, ptype, tp))
-        tstatus = _status(trow)
-        tdistrict = (marts.benchmarks.get((inst["district"], code, ptype, tp)) or {}).get("value")
-        trend_points.append(
-            charts.TrendPoint(
-                label=periods.short_label(ptype, tp),
-                value=float(trow["value"]) if tstatus == "value" else None,
-                status=tstatus,
-                district=float(tdistrict)
-                if fmt.is_number(tdistrict) and unit not in fmt.COUNT_UNITS
-                else None,
-                text=_status_text(tstatus, trow["value"] if trow else None, unit),
-            )
-        )
-
-    bars = None
-    if unit not in fmt.COUNT_UNITS:
-        bars = charts.comparison_bars(
-            [
-                charts.Bar("Jer", value, _status_text(status, value, unit), charts.INSTITUTION),
-                charts.Bar(
-                    "Området",
-                    float(district) if fmt.is_number(district) else None,
-                    _benchmark_text(district, unit),
-                    charts.DISTRICT,
-                ),
-                charts.Bar(
-                    "Kommunen",
-                    float(municipality) if fmt.is_number(municipality) else None,
-                    _benchmark_text(municipality, unit),
-                    charts.MUNICIPALITY,
-                ),
-            ]
-        )
-    return {
-        "code": code,
-        "name": cat["name_da"],
-        "definition": cat.get("definition_da") or "",
-        "unit": fmt.unit_label(unit),
-        "direction": fmt.direction_text(hib),
-        "higher_is_better": hib,
-        "period_type": ptype,
-        "period_label": periods.label(ptype, pid),
-        "period_note": _period_note(marts, ptype, pid),
-        "status": status,
-        "value_text": _status_text(status, value, unit),
-        "district_text": _benchmark_text(district, unit),
-        "municipality_text": _benchmark_text(municipality, unit),
-        "previous_text": fmt.value(previous, unit) if fmt.is_number(previous) else "",
-        "change": change,
-        "n_text": f"n = {fmt.number(row['n'], 0)}" if status == "value" and fmt.is_number(row["n"]) else "",
-        "comparison": comparison,
-        "bars": bars,
-        "trend": charts.trend(trend_points, unit),
-        "is_count": unit in fmt.COUNT_UNITS,
-    }
-
-
-def _period_note(marts: Marts, ptype: str, pid: str) -> str:
-    if ptype == "school_year" and date(int(pid[:4]) + 1, 7, 31) > marts.period_end:
-        return "Undervisningen sluttede i juni; skoleåret slutter formelt 31. juli."
-    return ""
-
-
 def package_context(marts: Marts, inst: dict) -> dict:
     """Everything the package template shows for one institution."""
     sector = inst["sector"]
-    items = [
-        indicator_item(marts, inst, cat, ptype, pid) for cat, ptype, pid in indicator_periods(marts, sector)
-    ]
+    group = indicators.benchmark_group(marts, inst)
+    shown = indicators.indicator_periods(marts, sector)
+    items = [indicators.indicator_item(marts, inst, group, cat, ptype, pid) for cat, ptype, pid in shown]
     by_dimension = defaultdict(list)
-    for item, (cat, _, _) in zip(items, indicator_periods(marts, sector), strict=True):
+    for item, (cat, _, _) in zip(items, shown, strict=True):
         by_dimension[cat["quality_dimension"]].append(item)
     dimensions = [
         {
@@ -244,15 +120,17 @@ def package_context(marts: Marts, inst: dict) -> dict:
             overview_groups.append((d["title"], rows))
 
     counts = {k: sum(1 for i in items if i["comparison"].verdict == k) for k in ("better", "worse", "same")}
-    counts["suppressed"] = sum(1 for i in items if i["status"] == "suppressed")
+    counts["withheld"] = sum(1 for i in items if i["status"] == "withheld")
     counts["missing"] = sum(1 for i in items if i["status"] == "missing")
     counts["total"] = len(items)
 
     loop_number, position = periods.loop_position(marts.period)
     loop = periods.loop_periods(marts.period)
     period_label = periods.label("half_year", marts.period)
+    observations = _observations(marts.observations.get(inst["institution_id"], []))
     return {
         "inst": inst,
+        "group": group,
         "footer_css": css_string(f"{inst['name']} · Datapakke {period_label}"),
         "sector_da": SECTOR_DA.get(sector, sector),
         "type_da": TYPE_DA.get(inst["institution_type"], inst["institution_type"]),
@@ -267,12 +145,13 @@ def package_context(marts: Marts, inst: dict) -> dict:
             "chart": charts.learning_loop(position, loop),
         },
         "dimensions": dimensions,
-        "overview": charts.overview(overview_groups) if overview_groups else None,
+        "overview": charts.overview(overview_groups, against=group.against) if overview_groups else None,
         "counts": counts,
-        "not_available": not_available(marts, sector),
-        "observations": _observations(marts.observations.get(inst["institution_id"], [])),
+        "not_available": indicators.not_available(marts, sector),
+        "observations": observations,
         "wheel": _wheel(marts, sector),
-        "guide": _guide(items, sector, position, loop),
+        "guide": guide.reflection(items, sector, group, position, loop),
+        "few_figures": guide.few_figures(items, inst, group, observations["count"], period_label),
         "circle": charts.learning_circle(),
     }
 
@@ -362,72 +241,3 @@ def _wheel(marts: Marts, sector: str) -> dict:
         )
     rows.sort(key=lambda r: (r["monthly"], r["extract"]))
     return {"months": MONTHS_DA, "rows": rows, "period_months": sorted(months_in_period)}
-
-
-REFLECTION = {
-    "dagtilbud": [
-        "Hvad fortæller normering, fremmøde og timer pr. dag om børnenes hverdag hos jer?",
-        "Hvordan passer observationerne af læringsmiljøet med det, I selv oplever på stuerne?",
-        "Hvilke børn ser vi ikke i tallene – fx grupper, der er skjult, fordi de er færre end 5?",
-    ],
-    "skole": [
-        "Hvad ligger bag fraværet – sygdom, lovligt eller ulovligt fravær – og på hvilke årgange?",
-        "Hvordan hænger trivsel og ro og orden sammen med elevernes faglige resultater?",
-        "Hvad kan I lære af skoler i området, der lykkes med det, I gerne vil forbedre?",
-    ],
-    "fritid": [
-        "Hvornår og hvorfor kommer børnene – og hvornår bliver de væk?",
-        "Hvad siger forældrekontakten via Aula om samarbejdet med forældrene?",
-        "Hvordan bruger I normeringen på de tidspunkter, hvor flest børn er her?",
-    ],
-}
-
-
-def _guide(items: list[dict], sector: str, position: int, loop: list[str]) -> dict:
-    """The learning circle, written for this package: which numbers to start from, questions, decisions."""
-    worse = sorted(
-        (i for i in items if i["comparison"].verdict == "worse"), key=lambda i: i["comparison"].score
-    )
-    better = sorted(
-        (i for i in items if i["comparison"].verdict == "better"), key=lambda i: -i["comparison"].score
-    )
-    moved = [i for i in items if i["change"].verdict in ("better", "worse")]
-    moved.sort(key=lambda i: -abs(i["change"].score))
-    suppressed = [i["name"] for i in items if i["status"] == "suppressed"]
-    first = periods.label("half_year", loop[0])
-    if position == 1:
-        decision = [
-            "Vælg 1-3 lokale fokusområder for de næste to år – gerne hvor tallene og jeres egen "
-            "oplevelse peger samme vej.",
-            "Skriv for hvert fokusområde, hvilke indikatorer I vil følge, og hvad I forventer at se "
-            "ved næste datapakke.",
-            "Aftal, hvem der gør hvad, og hvornår I ser på det igen.",
-        ]
-    elif position == LAST:
-        decision = [
-            f"Saml op på de fokusområder, I valgte i {first}: hvad er lykkedes, og hvad har I lært?",
-            "Beslut, hvad der skal fortsætte som en del af hverdagen.",
-            "Forbered valget af nye fokusområder til den næste læringsløkke.",
-        ]
-    else:
-        decision = [
-            f"Fortsæt, justér eller afslut hvert af de fokusområder, I valgte i {first}.",
-            "Er der tal, der har flyttet sig uventet? Aftal, hvordan I undersøger det.",
-            "Aftal, hvem der gør hvad, og hvornår I ser på det igen.",
-        ]
-    return {
-        "worse": [(i["name"], i["value_text"], i["district_text"], i["period_label"]) for i in worse[:3]],
-        "better": [(i["name"], i["value_text"], i["district_text"], i["period_label"]) for i in better[:3]],
-        "moved": [
-            (
-                i["name"],
-                i["previous_text"],
-                i["value_text"],
-                "forbedret" if i["change"].verdict == "better" else "forværret",
-            )
-            for i in moved[:3]
-        ],
-        "suppressed": suppressed,
-        "questions": REFLECTION.get(sector, []),
-        "decision": decision,
-    }

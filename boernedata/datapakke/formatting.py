@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 MINUS = "−"  # typographic minus: reads better than a hyphen in tables
-SUPPRESSED_TEXT = "færre end 5"
 MISSING_TEXT = "ingen data"
 
 # Units whose district and municipality "values" are totals, not comparable levels (counts are summed).
@@ -73,10 +72,10 @@ def direction_text(higher_is_better: object) -> str:
 
 @dataclass(frozen=True)
 class Comparison:
-    """How an institution's value stands against the district value."""
+    """How an institution's value stands against the district value of its own benchmark group."""
 
     verdict: str  # 'better' | 'worse' | 'same' | 'higher' | 'lower' (no direction) | '' (not comparable)
-    text: str  # 'Bedre end området', ...
+    text: str  # 'Bedre end specialskoler i området', ...
     diff_text: str  # '+2,3 pct.-point', '−6 %'
     score: float  # the difference in multiples of the meaningful threshold, signed so that + is better
 
@@ -98,8 +97,12 @@ def _threshold(unit: str) -> tuple[str, float]:
     return "rel", 5.0
 
 
-def compare(x: object, district: object, unit: str, higher_is_better: bool | None) -> Comparison:
-    """Better/worse than the district only when both exist and the difference is meaningful."""
+def compare(
+    x: object, district: object, unit: str, higher_is_better: bool | None, against: str = "området"
+) -> Comparison:
+    """Better/worse than the district only when both exist and the difference is meaningful. `against`
+    names what `district` is in the verdict's text ('specialskoler i området'): the caller passes a
+    district value of the institution's own benchmark group only."""
     if not is_number(x) or not is_number(district) or (unit or "") in COUNT_UNITS:
         return NO_COMPARISON
     x, district = float(x), float(district)
@@ -116,16 +119,16 @@ def compare(x: object, district: object, unit: str, higher_is_better: bool | Non
     meaningful = abs(diff) >= threshold
     if higher_is_better is None:
         if not meaningful:
-            return Comparison("same", "På niveau med området", diff_text, 0.0)
+            return Comparison("same", f"På niveau med {against}", diff_text, 0.0)
         return Comparison(
             "higher" if diff > 0 else "lower",
-            "Over området" if diff > 0 else "Under området",
+            f"Over {against}" if diff > 0 else f"Under {against}",
             diff_text,
             0.0,
         )
     signed = diff / threshold if higher_is_better else -diff / threshold
     if not meaningful:
-        return Comparison("same", "På niveau med området", diff_text, signed)
+        return Comparison("same", f"På niveau med {against}", diff_text, signed)
     if signed > 0:
-        return Comparison("better", "Bedre end området", diff_text, signed)
-    return Comparison("worse", "Dårligere end området", diff_text, signed)
+        return Comparison("better", f"Bedre end {against}", diff_text, signed)
+    return Comparison("worse", f"Dårligere end {against}", diff_text, signed)

@@ -1,17 +1,23 @@
 """Render the data packages of one half-year: HTML per institution, the period index, the root index and
 (optionally) a PDF of each package.
 
-Output: <out>/<period>/<institution_id>.html (+ .pdf), <out>/<period>/index.html, <out>/index.html.
-The HTML is self-contained (inline CSS and SVG, no scripts, no external references), so a package opens
-from a file share or an e-mail attachment without network access.
+Output: <out>/<period>/<institution_id>_<name>.html (+ .pdf; `file_stem`), <out>/<period>/index.html,
+<out>/index.html. The HTML is self-contained (inline CSS and SVG, no scripts, no external references), so a
+package opens from a file share or an e-mail attachment without network access.
+
+Progress goes to stderr for both steps: a tqdm bar on a terminal, else a line every tenth of the packages
+(at least every 10), so a log shows that the PDF step is moving too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import time
+import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import jinja2
@@ -34,9 +40,58 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def file_stem(institution_id: str) -> str:
-    """Institution ids become file names: anything but letters, digits, dot, dash and underscore becomes _."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", institution_id)
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa", "ß": "ss"})
+NAME_CHARS = 60  # of the name in a file name: long enough to recognise, short enough for any file system
+
+
+def _ascii(text: str) -> str:
+    """'Skolen på Højen' -> 'Skolen_paa_Hoejen': Danish letters spelled out, accents dropped, every run of
+    other characters one underscore."""
+    text = unicodedata.normalize("NFKD", (text or "").translate(_DANISH))
+    text = "".join(c for c in text if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")
+
+
+def file_stem(institution_id: str, name: str = "") -> str:
+    """A package's file name without suffix: the institution id, then its name, ASCII only
+    ('S2001_Valby_Skole'). The id comes first, so a listing sorts by id and the stem stays unique."""
+    stem = re.sub(r"[^A-Za-z0-9-]", "_", institution_id)
+    name = _ascii(name)[:NAME_CHARS].rstrip("_")
+    return f"{stem}_{name}" if name else stem
+
+
+def file_stems(institutions: list[dict]) -> dict[str, str]:
+    """institution_id -> file stem for every institution of a period. Two ids that spell the same in ASCII
+    (e.g. 'A/1' and 'A 1') each get a short hash of the id, so no package overwrites another."""
+    stems = {i["institution_id"]: file_stem(i["institution_id"], i["name"]) for i in institutions}
+    seen: dict[str, int] = defaultdict(int)
+    for stem in stems.values():
+        seen[stem.lower()] += 1  # case-insensitive file systems
+    return {
+        iid: stem if seen[stem.lower()] == 1 else f"{stem}_{hashlib.sha1(iid.encode()).hexdigest()[:8]}"
+        for iid, stem in stems.items()
+    }
+
+
+def progress_mode(progress: bool | None) -> str:
+    """'bar' (tqdm), 'lines' (a line now and then, for logs) or 'off'. None: a bar on a terminal, else
+    lines."""
+    if progress is None:
+        return "bar" if sys.stderr.isatty() else "lines"
+    return "bar" if progress else "off"
+
+
+def _progress(items: Iterable, total: int, desc: str, unit: str, mode: str) -> Iterator:
+    if mode == "bar":
+        yield from tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr)
+        return
+    step = max(10, -(-total // 10))
+    if mode == "lines":
+        print(f"{desc}: 0/{total}", file=sys.stderr, flush=True)
+    for done, item in enumerate(items, start=1):
+        yield item
+        if mode == "lines" and (done % step == 0 or done == total):
+            print(f"{desc}: {done}/{total}", file=sys.stderr, flush=True)
 
 
 def render(
@@ -53,7 +108,7 @@ def render(
     try:
         con = connect(Path(warehouse))
         try:
-            marts = load(con, period, institution)
+            marts = load(con, period, institution, source=str(warehouse))
         finally:
             con.close()
     except DatapakkeError as exc:
@@ -62,8 +117,8 @@ def render(
     if not marts.institutions:
         print(f"boernedata datapakke: no institutions in {marts.period}; nothing to render.", file=sys.stderr)
         return 2
-    if progress is None:
-        progress = sys.stderr.isatty()
+    mode = progress_mode(progress)
+    stems = file_stems(marts.all_institutions)
 
     env = _environment()
     css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
@@ -72,20 +127,21 @@ def render(
     period_dir.mkdir(parents=True, exist_ok=True)
 
     summaries = []
-    for inst in tqdm(marts.institutions, desc="datapakker (HTML)", unit="pakke", disable=not progress):
+    n = len(marts.institutions)
+    for inst in _progress(marts.institutions, n, "datapakker (HTML)", "pakke", mode):
         ctx = content.package_context(marts, inst)
-        html_path = period_dir / f"{file_stem(inst['institution_id'])}.html"
-        html_path.write_text(package_tpl.render(css=css, **ctx), encoding="utf-8")
-        summaries.append(_summary(inst, ctx))
+        stem = stems[inst["institution_id"]]
+        (period_dir / f"{stem}.html").write_text(package_tpl.render(css=css, **ctx), encoding="utf-8")
+        summaries.append(_summary(inst, ctx, stem))
     html_seconds = time.perf_counter() - started
 
     failures = 0
     if pdf:
         jobs = [(period_dir / s["html"], period_dir / s["pdf_name"]) for s in summaries]
-        failures = _write_pdfs(jobs, workers, progress)
+        failures = _write_pdfs(jobs, workers, mode)
     pdf_seconds = time.perf_counter() - started - html_seconds
 
-    _write_period_index(env, css, marts, period_dir, summaries)
+    _write_period_index(env, css, marts, period_dir, summaries, stems)
     _write_root_index(env, css, Path(out))
     print(
         f"boernedata datapakke: {len(summaries)} datapakker for {marts.period} i {period_dir} "
@@ -98,17 +154,17 @@ def render(
     return 0
 
 
-def _write_pdfs(jobs: list[tuple[Path, Path]], workers: int, progress: bool) -> int:
+def _write_pdfs(jobs: list[tuple[Path, Path]], workers: int, mode: str) -> int:
     failures = 0
-    for html_path, error in pdf.write_pdfs(jobs, workers=workers, progress=progress):
+    results = pdf.write_pdfs(jobs, workers=workers, progress=False)
+    for html_path, error in _progress(results, len(jobs), "datapakker (PDF)", "pdf", mode):
         if error:
             failures += 1
             print(f"boernedata datapakke: {html_path}: PDF failed: {error}", file=sys.stderr)
     return failures
 
 
-def _summary(inst: dict, ctx: dict) -> dict:
-    stem = file_stem(inst["institution_id"])
+def _summary(inst: dict, ctx: dict, stem: str) -> dict:
     return {
         "institution_id": inst["institution_id"],
         "name": inst["name"],
@@ -117,13 +173,15 @@ def _summary(inst: dict, ctx: dict) -> dict:
         "type_da": ctx["type_da"],
         "better": ctx["counts"]["better"],
         "worse": ctx["counts"]["worse"],
-        "suppressed": ctx["counts"]["suppressed"],
+        "withheld": ctx["counts"]["withheld"],
         "html": f"{stem}.html",
         "pdf_name": f"{stem}.pdf",
     }
 
 
-def _write_period_index(env, css: str, marts, period_dir: Path, summaries: list[dict]) -> None:
+def _write_period_index(
+    env, css: str, marts, period_dir: Path, summaries: list[dict], stems: dict[str, str]
+) -> None:
     """Index of the period, grouped by district and sector. With --institution, the packages rendered
     earlier for the period stay listed: every institution of the period whose HTML file exists."""
     rendered = {s["institution_id"]: s for s in summaries}
@@ -131,7 +189,7 @@ def _write_period_index(env, css: str, marts, period_dir: Path, summaries: list[
     for inst in marts.all_institutions:
         s = rendered.get(inst["institution_id"])
         if s is None:
-            stem = file_stem(inst["institution_id"])
+            stem = stems[inst["institution_id"]]
             if not (period_dir / f"{stem}.html").exists():
                 continue
             s = {
@@ -142,7 +200,7 @@ def _write_period_index(env, css: str, marts, period_dir: Path, summaries: list[
                 "type_da": content.TYPE_DA.get(inst["institution_type"], inst["institution_type"]),
                 "better": "",
                 "worse": "",
-                "suppressed": "",
+                "withheld": "",
                 "html": f"{stem}.html",
                 "pdf_name": f"{stem}.pdf",
             }
