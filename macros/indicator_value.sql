@@ -10,7 +10,7 @@
     end
 {%- endmacro %}
 
-{#- Does a row carry a value before suppression (indicators.md: denominator > 0, or a count)? -#}
+{#- Does a row carry a value before suppression (docs/publication_rules.md: denominator > 0, or a count)? -#}
 {% macro indicator_has_value(value_kind, numerator, denominator) -%}
     (
         ({{ value_kind }} = 'count' and {{ numerator }} is not null)

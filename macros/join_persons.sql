@@ -1,4 +1,7 @@
 {#
+    The one join staging does (a documented exception to "staging renames and casts, no joins"): a key
+    lookup in the person register that turns a landed person key into what the CPR number said. It is
+    one-to-one on the register's unique key, so it adds and drops no row.
     The rows of `relation` with what the person register says of each CPR column's person: for the CPR
     column `<prefix>cpr`, landed as `<prefix>person_key`, the columns `<prefix>pseudonym`,
     `<prefix>birth_date` and `<prefix>sex`. A left join: a key missing from the register leaves them

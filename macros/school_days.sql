@@ -32,3 +32,31 @@
         on spell_windows.last_date = last_day.calendar_date
     group by child_key, school_id, {{ keys }}
 {%- endmacro %}
+
+{#- A running count of counted days over a date spine, so the counted days in any interval [a, b] are
+    `<count_name>_through(b) - <count_name>_before(a)`: two equality look-ups instead of one row per
+    person and day. `relation` has calendar_date, the 0/1 column `day_flag` and, when given, the
+    `partition_by` column (a count per institution). Used for school days (int_school_calendar_days) and
+    daycare open days (int_daycare_open_day_counts). -#}
+{% macro running_day_count(relation, day_flag, count_name, partition_by=none) -%}
+    {%- set window -%}
+        over (
+            {% if partition_by %}partition by {{ partition_by }}{% endif %}
+            order by calendar_date rows between unbounded preceding and current row
+        )
+    {%- endset -%}
+    select
+        {%- if partition_by %}
+        {{ partition_by }},
+        {%- endif %}
+        calendar_date,
+        {{ day_flag }} = 1 as {{ day_flag }},
+        {{ count_name }}_through - {{ day_flag }} as {{ count_name }}_before,
+        {{ count_name }}_through
+    from (
+        select
+            *,
+            sum({{ day_flag }}) {{ window }} as {{ count_name }}_through
+        from {{ relation }}
+    ) as counted
+{%- endmacro %}

@@ -1,8 +1,8 @@
 -- What: for every school and period, sick + authorized + unauthorized absent days equal all absent days,
 --   over the same school days (sk_absence_*_pct numerators and denominators).
--- Why: indicators.md promises the three types add up to sk_absence_pct; a school leader reads them side
---   by side, and a gap means a day counted in one formula and not the other (e.g. an unknown absence
---   type, or a correction applied in one model only).
+-- Why: the catalogue (docs/indicators.md) promises the three types add up to sk_absence_pct; a school
+--   leader reads them side by side, and a gap means a day counted in one formula and not the other
+--   (e.g. an unknown absence type, or a correction applied in one model only).
 -- Resolve: find the institution/period returned here, compare the rows of the absence family model for
 --   those codes, and check the absence types in stg_skoleadm__absences against the contract (S/L/U).
 with

@@ -1,7 +1,7 @@
 -- What: a published district or municipality value rests on at least the minimum number of contributing
 --   institutions (boernedata:benchmark_min_institutions) of the same benchmark group, indicator and period.
 -- Why: with one or two contributors a benchmark next to a suppressed institution value discloses it
---   (indicators.md, "No disclosure through a benchmark").
+--   (docs/publication_rules.md, "No disclosure through a benchmark").
 -- Resolve: check int_indicator_benchmarks' withholding and which institutions have a value before
 --   suppression (has_value) in int_institution_indicator_values.
 with

@@ -2,8 +2,8 @@
 --   withheld cell in a sum, or withheld parts of fewer than 5 persons under a published total) and no
 --   cell linked to a withheld cell is published.
 -- Why: a relation left open lets a reader of the published file recover a suppressed value by adding and
---   subtracting published ones (indicators.md, "No disclosure by differencing"). Nothing is published
---   while this fails.
+--   subtracting published ones (docs/publication_rules.md, "No disclosure by differencing"). Nothing
+--   is published while this fails.
 -- Resolve: the rounds ran out before the rule was met everywhere: raise `boernedata:disclosure_rounds` in
 --   dbt_project.yml (or --vars) and build again; int_disclosure_withheld_cells.withheld_in_round shows how
 --   deep the cascades go.

@@ -1,6 +1,6 @@
 -- What: no relation in the published schema (marts) has a person-level key or birth date column.
 -- Why: the marts are what BI tools and data packages read; child-level data belongs in the restricted
---   schema of the internal warehouse only (architecture.md, "Privacy and security").
+--   schema of the internal warehouse only (docs/publication_rules.md, "Child-level data").
 -- Resolve: aggregate the offending model to institution level, or move it to models/marts/restricted/.
 select
     table_name,

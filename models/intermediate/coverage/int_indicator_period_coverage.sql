@@ -1,7 +1,7 @@
--- Whole periods only (indicators.md): one row per (indicator_code, period_id) with values, saying whether
--- the landed data cover every day the indicator counts in the period. A day is counted when it lies in
--- the period and - for indicators the catalogue marks `counted_days = school_days` - is a school day of
--- the school calendar. The period is whole when
+-- Whole periods only (docs/publication_rules.md): one row per (indicator_code, period_id) with values,
+-- saying whether the landed data cover every day the indicator counts in the period. A day is counted
+-- when it lies in the period and - for indicators the catalogue marks `counted_days = school_days` - is
+-- a school day of the school calendar. The period is whole when
 --   1. every counted day lies in the data window (the monthly deliveries' span), and
 --   2. every source extract of the indicator that has delivered anything covers every counted day
 --      (an extract that never delivered is not in use here, e.g. Aula Komme/gå where KBH Barn is used), and

@@ -1,20 +1,25 @@
 -- Enrolled children per daycare/leisure institution and period (half-year, school year, calendar year),
 -- counted over the institution's open days: the base of the capacity, m², cost and children-per-adult
--- indicators. Enrollments are cut into pieces on which nothing changes (a row starts or ends, the child
--- turns young_child_age_years); each piece counts the open days it covers from a running count of open
--- days per institution, so no child x day rows are materialized. Rows of one child at one institution
--- that overlap count each day once, with the place of the row that started last (a change of place).
+-- indicators. Each enrollment piece (int_daycare_leisure_enrollment_pieces: nothing changes on it) is cut
+-- to the period and counts its open days from the running count (int_daycare_open_day_counts), so no
+-- child x day rows are materialized.
 with
 
-enrollments as (
+weighted_pieces as (
 
-    select * from {{ ref('int_daycare_leisure_enrollments') }}
+    select * from {{ ref('int_daycare_leisure_enrollment_pieces') }}
 
 ),
 
 open_days as (
 
     select * from {{ ref('int_daycare_open_days') }}
+
+),
+
+open_day_counts as (
+
+    select * from {{ ref('int_daycare_open_day_counts') }}
 
 ),
 
@@ -27,181 +32,7 @@ periods as (
 
 data_window as (
 
-    -- from the earliest enrollment to the last open day the data reaches; dates outside hold no open
-    -- day of an enrolled child, so the running count below needs only these
-    select
-        (select min(start_date) from enrollments) as first_date,
-        (select max(open_date) from open_days) as last_date
-
-),
-
-all_dates as (
-
-    {{ date_series(
-        "'" ~ var('boernedata:first_year') ~ "-01-01'",
-        "'" ~ var('boernedata:last_year') ~ "-12-31'",
-    ) }}
-
-),
-
-calendar_dates as (
-
-    select all_dates.calendar_date
-    from all_dates
-    inner join data_window
-        on all_dates.calendar_date between data_window.first_date and data_window.last_date
-
-),
-
-institutions as (
-
-    select distinct institution_id from open_days
-
-),
-
-institution_dates as (
-
-    select
-        institutions.institution_id,
-        calendar_dates.calendar_date,
-        case when open_days.open_date is null then 0 else 1 end as is_open_day
-    from institutions
-    cross join calendar_dates
-    left join open_days
-        on
-            institutions.institution_id = open_days.institution_id
-            and calendar_dates.calendar_date = open_days.open_date
-
-),
-
-open_day_counts as (
-
-    select
-        institution_id,
-        calendar_date,
-        sum(is_open_day) over (
-            partition by institution_id
-            order by calendar_date rows between unbounded preceding and current row
-        ) - is_open_day as open_days_before,
-        sum(is_open_day) over (
-            partition by institution_id
-            order by calendar_date rows between unbounded preceding and current row
-        ) as open_days_through
-    from institution_dates
-
-),
-
-children as (
-
-    -- one birth date per child (it comes from the CPR number, so rows agree)
-    select
-        child_key,
-        min(birth_date) as birth_date
-    from enrollments
-    group by child_key
-
-),
-
-child_ages as (
-
-    -- the day the child turns young_child_age_years in completed years (born 29 Feb: 1 Mar)
-    select
-        child_key,
-        cast({{ dbt.dateadd(
-            'day',
-            'extract(day from birth_date) - 1',
-            date_from_parts(
-                'extract(year from birth_date) + ' ~ var('boernedata:young_child_age_years'),
-                'extract(month from birth_date)',
-                1,
-            ),
-        ) }} as date) as older_from_date
-    from children
-
-),
-
-breakpoints as (
-
-    -- every date on which a child's count at an institution can change
-    select
-        child_key,
-        institution_id,
-        start_date as breakpoint_date
-    from enrollments
-    union
-    select
-        child_key,
-        institution_id,
-        cast({{ dbt.dateadd('day', 1, 'end_date') }} as date) as breakpoint_date
-    from enrollments
-    where end_date is not null
-    union
-    select
-        enrollments.child_key,
-        enrollments.institution_id,
-        child_ages.older_from_date as breakpoint_date
-    from enrollments
-    inner join child_ages
-        on enrollments.child_key = child_ages.child_key
-
-),
-
-pieces as (
-
-    select
-        child_key,
-        institution_id,
-        breakpoint_date as piece_start,
-        -- null: runs on (the last breakpoint after an open-ended row)
-        cast({{ dbt.dateadd(
-            'day',
-            -1,
-            'lead(breakpoint_date) over (partition by child_key, institution_id order by breakpoint_date)',
-        ) }} as date) as piece_end
-    from breakpoints
-
-),
-
-covered_pieces as (
-
-    -- pieces inside at least one enrollment row; the row that started last gives the place
-    select
-        pieces.child_key,
-        pieces.institution_id,
-        pieces.piece_start,
-        pieces.piece_end,
-        enrollments.place_factor,
-        row_number() over (
-            partition by pieces.child_key, pieces.institution_id, pieces.piece_start
-            order by enrollments.start_date desc, enrollments.place_factor desc
-        ) as row_rank
-    from pieces
-    inner join enrollments
-        on
-            pieces.child_key = enrollments.child_key
-            and pieces.institution_id = enrollments.institution_id
-            and pieces.piece_start >= enrollments.start_date
-            and (enrollments.end_date is null or pieces.piece_start <= enrollments.end_date)
-
-),
-
-weighted_pieces as (
-
-    select
-        covered_pieces.child_key,
-        covered_pieces.institution_id,
-        covered_pieces.piece_start,
-        covered_pieces.piece_end,
-        covered_pieces.place_factor,
-        case
-            when covered_pieces.piece_start < child_ages.older_from_date
-                then {{ var('boernedata:young_child_weight') }}
-            else 1
-        end as age_weight
-    from covered_pieces
-    inner join child_ages
-        on covered_pieces.child_key = child_ages.child_key
-    where covered_pieces.row_rank = 1
+    select max(open_date) as last_date from open_days
 
 ),
 

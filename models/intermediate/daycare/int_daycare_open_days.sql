@@ -1,4 +1,4 @@
--- One row per daycare or leisure institution and open day (raw-extracts.md section 5): Monday-Friday,
+-- One row per daycare or leisure institution and open day (docs/raw_extracts.md §5): Monday-Friday,
 -- minus the Danish public holidays of the seed, minus the institution's own closing days. Days run from
 -- the institution's opening (or the first reporting year) to the date of the latest KBH Barn enrollment
 -- snapshot, the day the data reaches: later days are not open days we know anything about yet.

@@ -1,5 +1,5 @@
 -- Attendance per daycare and leisure institution and half-year, from the expected days of
--- fct_child_attendance_days. The sector is that of the register version valid on the period's last day.
+-- int_child_attendance_days. The sector is that of the register version valid on the period's last day.
 --   dt_attendance_pct, fr_attendance_pct  attended days / expected days; n = children with an expected day
 --   dt_missing_checkout_pct               attended days without a real check-out / attended days;
 --                                         n = children with an attended day
@@ -11,7 +11,7 @@ with
 
 child_days as (
 
-    select * from {{ ref('fct_child_attendance_days') }}
+    select * from {{ ref('int_child_attendance_days') }}
 
 ),
 

@@ -1,4 +1,4 @@
--- The sums a reader of the published file can add and subtract (indicators.md, "No disclosure by
+-- The sums a reader of the published file can add and subtract (docs/publication_rules.md, "No disclosure by
 -- differencing"): one row per (relation_id, cell_id), the parent (the total) and its children (the parts),
 -- for each indicator, benchmark group and period.
 --   district              a district's value = the sum of its institutions

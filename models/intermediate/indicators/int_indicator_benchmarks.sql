@@ -1,12 +1,12 @@
 -- Pooled benchmarks per district and for the whole municipality (scope 'kommune'), like with like: the
--- indicator's formula applied to all rows of all institutions of the same benchmark group in the scope
--- taken together (sum of numerators / sum of denominators, counts summed) - never an average of
--- institution values. Suppressed institution rows are included, as in the ministry's statistics; only
--- whole periods with a value count. A benchmark exists only where at least
--- `boernedata:benchmark_min_institutions` institutions contribute: with one or two, a district value
--- would repeat or reveal an institution's (indicators.md, "No disclosure through a benchmark"), so no
--- row is formed and the institutions' district_value is NULL. Whether a formed benchmark is published
--- is decided by disclosure control (int_disclosure_withheld_cells).
+-- indicator's formula applied to all rows of all institutions of the same benchmark group in the scope taken
+-- together (sum of numerators / sum of denominators, counts summed) - never an average of institution values.
+-- Suppressed institution rows are included, as in the ministry's statistics; only whole periods with a value
+-- count. A benchmark exists only where at least `boernedata:benchmark_min_institutions` institutions
+-- contribute: with one or two, a district value would repeat or reveal an institution's
+-- (docs/publication_rules.md, "No disclosure through a benchmark"), so no row is formed and the
+-- institutions' district_value is NULL. Whether a formed benchmark is published is decided by
+-- disclosure control (int_disclosure_withheld_cells).
 with
 
 institution_values as (

@@ -1,4 +1,4 @@
--- Master data for a period: the register version valid on the period's last day (indicators.md),
+-- Master data for a period: the register version valid on the period's last day (docs/publication_rules.md),
 -- one row per institution and period. Benchmarks use this district; capacity and area indicators use
 -- these normed places and m². Periods before an institution's first version get no row. The benchmark
 -- group (seed benchmark_groups) is the group of the type in that version: benchmarks compare like with like.

@@ -5,7 +5,7 @@ with
 
 pupil_periods as (
 
-    select * from {{ ref('fct_pupil_school_period_absence') }}
+    select * from {{ ref('int_pupil_school_period_absence') }}
     where period_type in ('school_year', 'half_year')
 
 ),

@@ -10,14 +10,14 @@ with
 
 pupil_years as (
 
-    select * from {{ ref('fct_pupil_school_period_absence') }}
+    select * from {{ ref('int_pupil_school_period_absence') }}
     where period_type = 'school_year'
 
 ),
 
 pupil_quarters as (
 
-    select * from {{ ref('fct_pupil_school_quarter_absence') }}
+    select * from {{ ref('int_pupil_school_quarter_absence') }}
 
 ),
 

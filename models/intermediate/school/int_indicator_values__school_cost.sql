@@ -13,7 +13,7 @@ finance as (
 
 pupil_years as (
 
-    select * from {{ ref('fct_pupil_school_period_absence') }}
+    select * from {{ ref('int_pupil_school_period_absence') }}
     where period_type = 'calendar_year'
 
 ),

@@ -7,7 +7,7 @@ with
 
 pupils as (
 
-    select * from {{ ref('fct_pupil_exam_averages') }}
+    select * from {{ ref('int_pupil_exam_averages') }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 measurements as (
 
-    select * from {{ ref('fct_pupil_bmi_measurements') }}
+    select * from {{ ref('int_pupil_bmi_measurements') }}
 
 ),
 

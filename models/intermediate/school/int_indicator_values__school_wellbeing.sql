@@ -5,7 +5,7 @@ with
 
 scores as (
 
-    select * from {{ ref('fct_pupil_wellbeing_scores') }}
+    select * from {{ ref('int_pupil_wellbeing_scores') }}
     where pupil_score is not null
 
 )

@@ -2,7 +2,7 @@
 -- registrations on a school day within the pupil's enrollment at the registering school are kept (a
 -- registration on a holiday or at a school the pupil does not attend that day counts nowhere, so it
 -- cannot override the real one). Of those, the latest registered_at per (pupil, date) is the truth: a
--- later row is a correction (raw-extracts.md section 7), even when re-registered by the other school on
+-- later row is a correction (docs/raw_extracts.md §7), even when re-registered by the other school on
 -- the day of a school change.
 with
 

@@ -28,23 +28,6 @@ flagged as (
     left join school_days
         on calendar_dates.calendar_date = school_days.school_date
 
-),
-
-counted as (
-
-    select
-        calendar_date,
-        is_school_day,
-        sum(is_school_day) over (
-            order by calendar_date rows between unbounded preceding and current row
-        ) as school_days_through
-    from flagged
-
 )
 
-select
-    calendar_date,
-    is_school_day = 1 as is_school_day,
-    school_days_through - is_school_day as school_days_before,
-    school_days_through
-from counted
+{{ running_day_count('flagged', 'is_school_day', 'school_days') }}

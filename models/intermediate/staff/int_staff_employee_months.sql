@@ -1,4 +1,4 @@
--- One row per employee, institution and month of the HR staff snapshot (raw-extracts.md section 9) with
+-- One row per employee, institution and month of the HR staff snapshot (docs/raw_extracts.md §9) with
 -- how the row counts in the staff indicators. FTE = weekly_hours / full-time hours, not capped (a 48-hour
 -- childminder is 1.30). ratio_fte is the FTE in staffing ratios and pedagogue shares: 0 for rows on leave
 -- or funded by a state pool, a leader at boernedata:leader_fte_weight. Which positions are pedagogical

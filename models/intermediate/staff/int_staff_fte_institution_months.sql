@@ -1,6 +1,6 @@
 -- One row per institution and month with staff rows in the HR snapshot: the monthly sums the staff
 -- indicators average or add up. A period's staff FTE is the mean of these monthly sums over the months
--- of the period that have a row here (indicators.md, Shared definitions: "Staff FTE"), so a month
+-- of the period that have a row here (docs/publication_rules.md, "Staff FTE"), so a month
 -- without staff rows is never averaged in as zero.
 with
 

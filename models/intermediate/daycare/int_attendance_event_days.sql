@@ -1,0 +1,59 @@
+-- One row per child, institution and local calendar date with at least one check-in, aggregated from
+-- int_attendance_events (both streams, late corrections applied). The events are aggregated here, before
+-- they meet the expected days, because they are the largest source by far (tens of millions of rows at
+-- Copenhagen's scale); one hash aggregation, no window over the events of a day:
+-- - first_check_in is the earliest check-in, so a double tap adds nothing;
+-- - the last non-system check-out after the first check-in is the latest non-system check-out when that
+--   one lies after the first check-in (if the latest does not, none does), so a check-out before the
+--   day's first check-in is ignored and a system check-out (the day closed automatically) never counts;
+-- - attended_hours is the time between the two, in hours (NULL without such a check-out).
+-- Days with check-outs only are not attended days and are left out. Whether a day counts at all (open,
+-- enrolled, not a registered holiday) is decided by int_child_attendance_days.
+-- Events are grouped by the child's integer person key and the pseudonym (child_key) is joined to the
+-- child-days: hashing a 64-character pseudonym per event would cost more than the aggregation.
+with
+
+events as (
+
+    select * from {{ ref('int_attendance_events') }}
+
+),
+
+child_days as (
+
+    select
+        child_person_key,
+        institution_id,
+        cast(event_at as date) as attendance_date,
+        min(case when event_type = 'check_in' then event_at end) as first_check_in,
+        max(case when event_type = 'check_out' and registered_by != 'system' then event_at end)
+            as last_manual_check_out
+    from events
+    group by child_person_key, institution_id, cast(event_at as date)
+
+),
+
+checked_in_days as (
+
+    select
+        child_person_key,
+        institution_id,
+        attendance_date,
+        first_check_in,
+        case when last_manual_check_out > first_check_in then last_manual_check_out end as last_check_out
+    from child_days
+    where first_check_in is not null
+
+)
+
+select
+    persons.pseudonym as child_key,
+    checked_in_days.institution_id,
+    checked_in_days.attendance_date,
+    checked_in_days.first_check_in,
+    checked_in_days.last_check_out,
+    {{ dbt.datediff('checked_in_days.first_check_in', 'checked_in_days.last_check_out', 'second') -}}
+    / 3600.0 as attended_hours
+from checked_in_days
+left join {{ ref('stg_landing__persons') }} as persons
+    on checked_in_days.child_person_key = persons.person_key

@@ -1,0 +1,67 @@
+-- One row per pupil, school and calendar quarter (cut to the school year) with the school days enrolled
+-- and the unauthorized absent days: the grain of the 15 % rule (sk_unauthorized_15_pupils).
+with
+
+spells as (
+
+    select * from {{ ref('int_pupil_school_spells') }}
+
+),
+
+calendar_days as (
+
+    select * from {{ ref('int_school_calendar_days') }}
+
+),
+
+absence_days as (
+
+    select * from {{ ref('int_pupil_absence_days') }}
+
+),
+
+quarters as (
+
+    select * from {{ ref('int_school_year_quarters') }}
+
+),
+
+enrolled_days as (
+
+    {{ school_days_enrolled(
+        'spells', 'calendar_days', 'quarters', ['school_year', 'quarter_id'], 'quarter_start', 'quarter_end'
+    ) }}
+
+),
+
+unauthorized_days as (
+
+    select
+        absence_days.child_key,
+        absence_days.school_id,
+        quarters.school_year,
+        quarters.quarter_id,
+        count(*) as unauthorized_days
+    from absence_days
+    inner join quarters
+        on absence_days.absence_date between quarters.quarter_start and quarters.quarter_end
+    where absence_days.absence_type = 'U'
+    group by absence_days.child_key, absence_days.school_id, quarters.school_year, quarters.quarter_id
+
+)
+
+select
+    enrolled_days.child_key,
+    enrolled_days.school_id,
+    enrolled_days.school_year,
+    enrolled_days.quarter_id,
+    enrolled_days.school_days,
+    coalesce(unauthorized_days.unauthorized_days, 0) as unauthorized_days
+from enrolled_days
+left join unauthorized_days
+    on
+        enrolled_days.child_key = unauthorized_days.child_key
+        and enrolled_days.school_id = unauthorized_days.school_id
+        and enrolled_days.school_year = unauthorized_days.school_year
+        and enrolled_days.quarter_id = unauthorized_days.quarter_id
+where enrolled_days.school_days > 0
