@@ -132,8 +132,8 @@ period_enrollment as (
         period_type,
         period_id,
         sum(open_days) as enrolled_child_days,
-        sum(open_days * place_factor * age_weight) as weighted_child_days,
-        sum(open_days * place_factor) as place_child_days,
+        {{ exact_sum('open_days * place_factor * age_weight') }} as weighted_child_days,
+        {{ exact_sum('open_days * place_factor') }} as place_child_days,
         count(distinct case when open_days > 0 then child_key end) as distinct_children
     from piece_open_days
     group by institution_id, period_type, period_id

@@ -36,7 +36,7 @@ child_periods as (
         sum(case when is_attended then 1 else 0 end) as attended_days,
         sum(case when has_missing_checkout then 1 else 0 end) as missing_checkout_days,
         count(attended_hours) as checked_out_days,
-        sum(attended_hours) as attended_hours
+        {{ exact_sum('attended_hours') }} as attended_hours
     from child_days
     group by institution_id, {{ half_year_of('attendance_date') }}, child_key
 
@@ -52,7 +52,7 @@ institution_totals as (
         sum(child_periods.attended_days) as attended_days,
         sum(child_periods.missing_checkout_days) as missing_checkout_days,
         sum(child_periods.checked_out_days) as checked_out_days,
-        sum(child_periods.attended_hours) as attended_hours,
+        {{ exact_sum('child_periods.attended_hours') }} as attended_hours,
         count(*) as expected_children,
         sum(case when child_periods.attended_days > 0 then 1 else 0 end) as attended_children,
         sum(case when child_periods.checked_out_days > 0 then 1 else 0 end) as checked_out_children

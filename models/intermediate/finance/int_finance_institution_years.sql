@@ -27,7 +27,7 @@ actuals as (
     select
         cost_centre,
         extract(year from posting_date) as calendar_year,
-        sum(amount_dkk) as net_actual_dkk
+        {{ exact_sum('amount_dkk') }} as net_actual_dkk
     from postings
     where main_account_type != {{ var('boernedata:internal_main_account_type') }}
     group by cost_centre, extract(year from posting_date)
@@ -39,7 +39,7 @@ corrected_budgets as (
     select
         cost_centre,
         budget_year as calendar_year,
-        sum(amount_dkk) as corrected_budget_dkk
+        {{ exact_sum('amount_dkk') }} as corrected_budget_dkk
     from budgets
     where budget_type = 'korrigeret'
     group by cost_centre, budget_year

@@ -43,8 +43,8 @@ pooled as (
         period_id,
         min(period_start) as period_start,
         max(period_end) as period_end,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator,
+        {{ exact_sum('numerator') }} as numerator,
+        {{ exact_sum('denominator') }} as denominator,
         sum(n) as n,
         count(distinct institution_id) as n_institutions
     from scoped

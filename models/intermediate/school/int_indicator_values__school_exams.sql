@@ -16,7 +16,7 @@ exam_average as (
     select
         school_id,
         school_year,
-        sum(exam_average) as pupil_average_sum,
+        {{ exact_sum('exam_average') }} as pupil_average_sum,
         count(*) as pupils
     from pupils
     where exam_average is not null

@@ -15,7 +15,7 @@ select
     indicator_code,
     'school_year' as period_type,
     school_year as period_id,
-    sum(pupil_score) as numerator,
+    {{ exact_sum('pupil_score') }} as numerator,
     count(*) as denominator,
     count(distinct child_key) as n
 from scores

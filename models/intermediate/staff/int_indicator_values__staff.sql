@@ -65,12 +65,12 @@ period_figures as (
         institution_id,
         period_type,
         period_id,
-        avg(pedagogical_fte) as pedagogical_fte,
-        avg(trained_pedagogical_fte) as trained_pedagogical_fte,
-        avg(teacher_share_fte) as teacher_fte,
-        avg(teacher_share_trained_fte) as trained_teacher_fte,
-        sum(sick_days) as sick_days,
-        sum(planned_days) as planned_days
+        {{ exact_avg('pedagogical_fte') }} as pedagogical_fte,
+        {{ exact_avg('trained_pedagogical_fte') }} as trained_pedagogical_fte,
+        {{ exact_avg('teacher_share_fte') }} as teacher_fte,
+        {{ exact_avg('teacher_share_trained_fte') }} as trained_teacher_fte,
+        {{ exact_sum('sick_days') }} as sick_days,
+        {{ exact_sum('planned_days') }} as planned_days
     from period_months
     group by institution_id, period_type, period_id
 

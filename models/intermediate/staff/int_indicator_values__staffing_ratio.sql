@@ -37,7 +37,7 @@ period_fte as (
     select
         months.institution_id,
         periods.period_id,
-        avg(months.pedagogical_fte) as pedagogical_fte
+        {{ exact_avg('months.pedagogical_fte') }} as pedagogical_fte
     from institution_months as months
     inner join periods
         on months.month_start between periods.period_start and periods.period_end

@@ -15,13 +15,13 @@ select
     month_start,
     sector,
     count(*) as staff_rows,
-    sum(case when is_pedagogical then ratio_fte else 0 end) as pedagogical_fte,
-    sum(case when is_pedagogical and is_trained_pedagogue then ratio_fte else 0 end)
+    {{ exact_sum('case when is_pedagogical then ratio_fte else 0 end') }} as pedagogical_fte,
+    {{ exact_sum('case when is_pedagogical and is_trained_pedagogue then ratio_fte else 0 end') }}
         as trained_pedagogical_fte,
-    sum(case when is_teacher then ratio_fte else 0 end) as teacher_fte,
-    sum(case when is_teacher and is_trained_pedagogue then ratio_fte else 0 end) as trained_teacher_fte,
+    {{ exact_sum('case when is_teacher then ratio_fte else 0 end') }} as teacher_fte,
+    {{ exact_sum('case when is_teacher and is_trained_pedagogue then ratio_fte else 0 end') }} as trained_teacher_fte,
     -- sickness counts over all staff rows (leave and state-pool rows included; leave rows plan 0 days)
-    sum(sick_days) as sick_days,
-    sum(planned_days) as planned_days
+    {{ exact_sum('sick_days') }} as sick_days,
+    {{ exact_sum('planned_days') }} as planned_days
 from employee_months
 group by institution_id, month_start, sector
