@@ -19,7 +19,8 @@ select
     {{ exact_sum('case when is_pedagogical and is_trained_pedagogue then ratio_fte else 0 end') }}
         as trained_pedagogical_fte,
     {{ exact_sum('case when is_teacher then ratio_fte else 0 end') }} as teacher_fte,
-    {{ exact_sum('case when is_teacher and is_trained_pedagogue then ratio_fte else 0 end') }} as trained_teacher_fte,
+    {{ exact_sum('case when is_teacher and is_trained_pedagogue then ratio_fte else 0 end') }}
+        as trained_teacher_fte,
     -- sickness counts over all staff rows (leave and state-pool rows included; leave rows plan 0 days)
     {{ exact_sum('sick_days') }} as sick_days,
     {{ exact_sum('planned_days') }} as planned_days
