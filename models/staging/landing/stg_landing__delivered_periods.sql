@@ -2,6 +2,9 @@
 -- delivery covers, as its file name says (`_YYYY-MM`, `_YYYY`, `_YYYY-YY`, `_YYYY-MM-DD`). Whole-period
 -- publication (int_indicator_period_coverage) reads coverage from here, so it rests on what landed, not on
 -- what the data happen to contain. One branch per landed source; a source without deliveries gives no rows.
+-- A table, unlike the other staging models: it scans a column of every landed file once, and three
+-- coverage models read it.
+{{ config(materialized='table') }}
 {%- set extracts = [
     ('institutionsregister', 'institutioner'),
     ('kbhbarn', 'indskrivninger'),
