@@ -9,8 +9,9 @@
 -- - attended_hours is the time between the two, in hours (NULL without such a check-out).
 -- Days with check-outs only are not attended days and are left out. Whether a day counts at all (open,
 -- enrolled, not a registered holiday) is decided by int_child_attendance_days.
--- Events are grouped by the child's integer person key and the pseudonym (child_key) is joined to the
--- child-days: hashing a 64-character pseudonym per event would cost more than the aggregation.
+-- Child-days are keyed by the child's integer person key (child_person_key), not the 64-character
+-- pseudonym: the tens of millions of rows here and in int_child_attendance_days are grouped and joined on
+-- it, and hashing a pseudonym per row would cost more than the aggregation.
 with
 
 events as (
@@ -47,13 +48,11 @@ checked_in_days as (
 )
 
 select
-    persons.pseudonym as child_key,
-    checked_in_days.institution_id,
-    checked_in_days.attendance_date,
-    checked_in_days.first_check_in,
-    checked_in_days.last_check_out,
-    {{ dbt.datediff('checked_in_days.first_check_in', 'checked_in_days.last_check_out', 'second') -}}
+    child_person_key,
+    institution_id,
+    attendance_date,
+    first_check_in,
+    last_check_out,
+    {{ dbt.datediff('first_check_in', 'last_check_out', 'second') -}}
     / 3600.0 as attended_hours
 from checked_in_days
-left join {{ ref('stg_landing__persons') }} as persons
-    on checked_in_days.child_person_key = persons.person_key

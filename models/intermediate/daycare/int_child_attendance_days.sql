@@ -7,14 +7,15 @@
 -- Expected days are limited to the months an institution's attendance data covers (its first to its
 -- last month with a check-in): an enrollment older than the first delivered month, or an institution
 -- that moved to Komme/gå later, would otherwise count days nobody could check in on as absence.
--- The ~50 M day rows at Copenhagen's scale meet equality (hash) joins only; the range joins are on the
--- small tables (spells x open days, holiday ranges x day offsets).
+-- The ~50 M day rows at Copenhagen's scale meet equality (hash) joins only, on the integer person key
+-- (restricted.fct_child_attendance_days adds the pseudonym); the range joins are on the small tables
+-- (spells x open days, holiday ranges x day offsets).
 with
 
 enrollments as (
 
     select
-        child_key,
+        child_person_key,
         institution_id,
         start_date,
         end_date
@@ -35,7 +36,7 @@ ferie_ranges as (
 
     -- cut to the reporting years, the only years with open days
     select
-        child_key,
+        child_person_key,
         institution_id,
         greatest(from_date, cast('{{ var("boernedata:first_year") }}-01-01' as date)) as from_date,
         least(to_date, cast('{{ var("boernedata:last_year") }}-12-31' as date)) as to_date
@@ -55,7 +56,7 @@ ferie_days as (
 
     -- one row per registered holiday day: the anti-join below is then on equality keys
     select
-        ferie_ranges.child_key,
+        ferie_ranges.child_person_key,
         ferie_ranges.institution_id,
         cast({{ dbt.dateadd('day', 'day_offsets.n', 'ferie_ranges.from_date') }} as date) as ferie_date
     from ferie_ranges
@@ -86,7 +87,7 @@ spells as (
 
     -- Rows of one child at one institution may overlap (a change of group or place delivered as two
     -- rows sharing days): merged into spells so that each (child, institution, day) occurs once.
-    {{ merged_spells('enrollments', ['child_key', 'institution_id']) }}
+    {{ merged_spells('enrollments', ['child_person_key', 'institution_id']) }}
 
 ),
 
@@ -94,7 +95,7 @@ covered_spells as (
 
     -- the part of each spell inside the months the institution's attendance data covers
     select
-        spells.child_key,
+        spells.child_person_key,
         spells.institution_id,
         greatest(spells.start_date, attendance_months.first_date) as first_date,
         least(
@@ -109,7 +110,7 @@ covered_spells as (
 enrolled_open_days as (
 
     select
-        covered_spells.child_key,
+        covered_spells.child_person_key,
         covered_spells.institution_id,
         open_days.open_date as attendance_date
     from covered_spells
@@ -123,21 +124,21 @@ enrolled_open_days as (
 expected_days as (
 
     select
-        enrolled_open_days.child_key,
+        enrolled_open_days.child_person_key,
         enrolled_open_days.institution_id,
         enrolled_open_days.attendance_date
     from enrolled_open_days
     left join ferie_days
         on
-            enrolled_open_days.child_key = ferie_days.child_key
+            enrolled_open_days.child_person_key = ferie_days.child_person_key
             and enrolled_open_days.institution_id = ferie_days.institution_id
             and enrolled_open_days.attendance_date = ferie_days.ferie_date
-    where ferie_days.child_key is null
+    where ferie_days.child_person_key is null
 
 )
 
 select
-    expected_days.child_key,
+    expected_days.child_person_key,
     expected_days.institution_id,
     expected_days.attendance_date,
     child_days.first_check_in is not null as is_attended,
@@ -148,6 +149,6 @@ select
 from expected_days
 left join child_days
     on
-        expected_days.child_key = child_days.child_key
+        expected_days.child_person_key = child_days.child_person_key
         and expected_days.institution_id = child_days.institution_id
         and expected_days.attendance_date = child_days.attendance_date

@@ -31,14 +31,14 @@ child_periods as (
     select
         institution_id,
         {{ half_year_of('attendance_date') }} as period_id,
-        child_key,
+        child_person_key,
         count(*) as expected_days,
         sum(case when is_attended then 1 else 0 end) as attended_days,
         sum(case when has_missing_checkout then 1 else 0 end) as missing_checkout_days,
         count(attended_hours) as checked_out_days,
         {{ exact_sum('attended_hours') }} as attended_hours
     from child_days
-    group by institution_id, {{ half_year_of('attendance_date') }}, child_key
+    group by institution_id, {{ half_year_of('attendance_date') }}, child_person_key
 
 ),
 

@@ -16,6 +16,7 @@ place_types as (
 
 select
     enrollments.child_key,
+    enrollments.child_person_key,
     enrollments.birth_date,
     enrollments.sex,
     enrollments.institution_id,
