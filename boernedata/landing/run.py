@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import sys
 import threading
 import time
@@ -36,6 +35,7 @@ from boernedata.contracts import (
     person_key_name,
     write_schema_files,
 )
+from boernedata.cpr_pattern import CPR_IN_TEXT, digits
 from boernedata.landing import persons
 from boernedata.landing.cpr import MASK, Pseudonymizer, parse_cpr
 from boernedata.landing.hold import HELD_DIR, HoldRules, ShrinkGuard
@@ -74,12 +74,11 @@ QUARANTINE_SCHEMA = pa.schema(
     ]
 )
 
-_CPR_LIKE = re.compile(r"(?<![\d+])\d{6}-?\d{4}(?!\d)")
-
 
 def mask_cpr_like(text: str) -> str:
-    """Mask every substring that parses as a CPR number (quarantine text is diagnostic, not landed data)."""
-    return _CPR_LIKE.sub(lambda m: MASK if parse_cpr(m.group(0)) else m.group(0), text)
+    """Mask every CPR-like number (cpr_pattern.py) that parses as a CPR number: quarantine text is
+    diagnostic, not landed data, so another ten-digit code (a cost centre) stays readable."""
+    return CPR_IN_TEXT.sub(lambda m: MASK if parse_cpr(digits(m)) else m.group(0), text)
 
 
 @dataclass
