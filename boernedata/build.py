@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from boernedata import __version__, publish_checks, settings
+from boernedata import landing_zone as zone
 from boernedata.releases import (
     MANIFEST,
     PARTIAL_SUFFIX,
@@ -60,12 +61,6 @@ PUBLISHED_TABLES: tuple[str, ...] = (
 OK_STATUSES = frozenset({"success", "pass", "warn", "no-op"})
 
 PROG = "boernedata build"
-
-# The landing zone's ledger and lock (boernedata/landing/ledger.py, run.py): a build holds the landing
-# lock while dbt reads the landing zone, so a landing run cannot change the Parquet files under it.
-LEDGER_DIR = "_ledger"
-LANDING_LOCK_FILE = ".land.lock"
-LEDGER_ACCEPTED = ("landed", "replaced", "unchanged")
 
 
 @dataclass(frozen=True)
@@ -143,10 +138,8 @@ def _locked_build(
     _check_internal_file_free(paths.warehouse)
 
     with _landing_lock(landing):
-        from boernedata import contracts
-
         allowed_empty = _check_sources(landing, checks)  # before dbt: an empty landing fails in a second
-        contracts.write_schema_files(landing)  # every source gets at least a zero-row schema file
+        zone.write_schema_files(landing)  # every source gets at least a zero-row schema file
         ledger = ledger_state(landing)
         exit_code, run_results, target_path = _run_dbt(paths, landing, project_dir, dbt_args)
     results = (run_results or {}).get("results", [])
@@ -224,10 +217,11 @@ def _check_shrink(paths: Paths, counts: dict[str, dict], checks: Checks) -> list
 
 @contextlib.contextmanager
 def _landing_lock(landing: Path):
-    from filelock import FileLock, Timeout
+    """Hold the landing zone's lock while dbt reads the zone, so a landing run cannot change the Parquet
+    files under it."""
+    from filelock import Timeout
 
-    (landing / LEDGER_DIR).mkdir(parents=True, exist_ok=True)
-    lock = FileLock(landing / LEDGER_DIR / LANDING_LOCK_FILE, timeout=0)
+    lock = zone.lock(landing, timeout=0)
     try:
         lock.acquire()
     except Timeout:
@@ -489,14 +483,12 @@ def _finish_release(release: Path) -> Path:
 
 
 def ledger_state(landing: Path) -> dict:
-    """Identify the landing state a build read: a hash of `<landing>/_ledger/` and its latest delivery.
-
-    The ledger (boernedata/landing/ledger.py) is `_ledger/deliveries.jsonl`, one JSON line per delivered
-    file and run with `status` and `landed_at`. Absent or unreadable parts are tolerated: the manifest then
-    says less, the build does not fail over it.
+    """Identify the landing state a build read: a hash of the ledger folder (landing_zone.py) and the
+    ledger's latest delivery. Absent or unreadable parts are tolerated: the manifest then says less, the
+    build does not fail over it.
     """
-    ledger = landing / LEDGER_DIR
-    files = sorted(p for p in ledger.rglob("*") if p.is_file() and not p.name.endswith(".lock"))
+    ledger = zone.ledger_dir(landing)
+    files = sorted(p for p in ledger.rglob("*") if p.is_file() and p.name != zone.LOCK_FILE)
     if not files:
         return {"path": str(ledger), "present": False}
     digest = hashlib.sha256()
@@ -506,15 +498,8 @@ def ledger_state(landing: Path) -> dict:
             for chunk in iter(lambda f=f: f.read(1 << 20), b""):
                 digest.update(chunk)
         digest.update(b"\0")
-    records = []
-    for p in files:
-        if p.suffix == ".jsonl":
-            for line in p.read_text("utf-8", errors="replace").splitlines():
-                with contextlib.suppress(ValueError):
-                    record = json.loads(line)
-                    if isinstance(record, dict):
-                        records.append(record)
-    landed = [r for r in records if r.get("status") in LEDGER_ACCEPTED and r.get("landed_at")]
+    records = zone.read_ledger(landing, tolerant=True)
+    landed = [r for r in records if r.get("status") in zone.ACCEPTED and r.get("landed_at")]
     latest = max(landed, key=lambda r: str(r["landed_at"]), default=None)
     return {
         "path": str(ledger),

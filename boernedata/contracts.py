@@ -686,11 +686,11 @@ def person_key_name(column_name: str) -> str:
     return f"{column_name[: -len('cpr')]}person_key"
 
 
-# The person register, `<landing>/_persons/`: one row per person ever landed. A landed CPR column holds
-# the person's key (the first 8 bytes of the pseudonym as a signed integer: the same person, the same
-# key in every run and file); the pseudonym HMAC-SHA256(key, CPR) and what the CPR number says (birth
-# date, sex) are stored here once, not on every row (copenhagen: 2.6 GB of landed Parquet -> 0.9 GB).
-PERSONS_DIR = "_persons"
+# The person register (`<landing>/_persons/`, landing_zone.py): one row per person ever landed. A landed
+# CPR column holds the person's key (the first 8 bytes of the pseudonym as a signed integer: the same
+# person, the same key in every run and file); the pseudonym HMAC-SHA256(key, CPR) and what the CPR
+# number says (birth date, sex) are stored here once, not on every row (copenhagen: 2.6 GB of landed
+# Parquet -> 0.9 GB).
 PERSONS_SCHEMA = pa.schema(
     [
         pa.field("person_key", pa.int64(), nullable=False),
@@ -713,45 +713,5 @@ def landed_schema(ex: Extract) -> pa.Schema:
     return pa.schema([*fields, *METADATA_FIELDS])
 
 
-def landed_dir(landing: Path, ex: Extract) -> Path:
-    return Path(landing) / ex.system / ex.name
-
-
 def raw_dir(raw: Path, ex: Extract) -> Path:
     return Path(raw) / ex.system / ex.name
-
-
-EMPTY_SCHEMA_FILE = "_schema.parquet"
-
-
-def write_schema_files(landing: Path) -> list[Path]:
-    """Give every extract with no landed data, and the person register when empty, a zero-row Parquet
-    file of its landed schema.
-
-    dbt sources read `<landing>/<system>/<extract>/*.parquet`; an extract a municipality does not deliver
-    (e.g. Aula Komme/gå where all check-in goes through KBH Barn) then reads as an empty table instead of
-    failing the build. Files named `_schema.parquet` hold no rows and are replaced by real deliveries.
-    """
-    folders = [(Path(landing) / PERSONS_DIR, PERSONS_SCHEMA)]
-    folders += [(landed_dir(landing, ex), landed_schema(ex)) for ex in EXTRACTS]
-    return [p for folder, schema in folders if (p := _schema_file(folder, schema)) is not None]
-
-
-def data_files(folder: Path) -> list[Path]:
-    """The folder's Parquet files but its empty schema file, in name order."""
-    return sorted(p for p in Path(folder).glob("*.parquet") if p.name != EMPTY_SCHEMA_FILE)
-
-
-def _schema_file(folder: Path, schema: pa.Schema) -> Path | None:
-    """Write the folder's empty schema file when it has no data (remove it when it has); the path when
-    written."""
-    import pyarrow.parquet as pq
-
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / EMPTY_SCHEMA_FILE
-    if data_files(folder):
-        target.unlink(missing_ok=True)
-    elif not target.exists():
-        pq.write_table(schema.empty_table(), target)
-        return target
-    return None

@@ -36,7 +36,8 @@ def landed_rows(landing: Path) -> dict[str, int]:
     """Rows landed per extract (`system/extract`), from the Parquet footers of its data files."""
     import pyarrow.parquet as pq
 
-    from boernedata.contracts import EXTRACTS, data_files, landed_dir
+    from boernedata.contracts import EXTRACTS
+    from boernedata.landing_zone import data_files, landed_dir
 
     return {
         ex.key: sum(pq.ParquetFile(f).metadata.num_rows for f in data_files(landed_dir(landing, ex)))

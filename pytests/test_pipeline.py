@@ -17,6 +17,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from boernedata import landing_zone
 from boernedata.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.slow
@@ -353,7 +354,7 @@ def test_child_level_data_only_in_the_internal_warehouse(tiny_pipeline):
 
 
 def test_landing_reconciles_every_file(tiny_pipeline):
-    ledger = tiny_pipeline.landing / "_ledger" / "deliveries.jsonl"
+    ledger = landing_zone.ledger_file(tiny_pipeline.landing)
     records = [json.loads(line) for line in ledger.read_text(encoding="utf-8").splitlines() if line]
     files = {p for p in tiny_pipeline.raw.rglob("*") if p.is_file()}
     assert len(records) == len(files)

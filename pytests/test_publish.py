@@ -22,9 +22,10 @@ import duckdb
 import pytest
 
 from boernedata import build as b
+from boernedata import landing_zone as zone
 from boernedata import releases as r
 from boernedata import settings
-from boernedata.contracts import EXTRACTS, landed_dir
+from boernedata.contracts import EXTRACTS
 
 pytestmark = pytest.mark.slow
 
@@ -153,12 +154,12 @@ def make_landing(root: Path, *, skip: tuple[str, ...] = ()) -> Path:
 
     for ex in EXTRACTS:
         if ex.key not in skip:
-            landed_dir(root, ex).mkdir(parents=True)
-            pq.write_table(pa.table({"x": [1]}), landed_dir(root, ex) / "2025-01.parquet")
-    ledger = root / "_ledger"
-    ledger.mkdir(parents=True, exist_ok=True)
+            zone.landed_dir(root, ex).mkdir(parents=True)
+            pq.write_table(pa.table({"x": [1]}), zone.landed_file(root, ex, "2025-01"))
+    ledger = zone.ledger_file(root)
+    ledger.parent.mkdir(parents=True, exist_ok=True)
     # The ledger's format: boernedata/landing/ledger.py (one JSON line per delivered file and run).
-    (ledger / "deliveries.jsonl").write_text(
+    ledger.write_text(
         '{"file": "kbhbarn/a.csv", "status": "landed", "landed_at": "2026-11-20T06:00:00Z", "run_id": "r1"}\n'
         '{"file": "aula/b.csv", "status": "replaced", "landed_at": "2026-11-21T06:30:00Z", "run_id": "r2"}\n'
         '{"file": "aula/c.csv", "status": "rejected", "landed_at": "2026-11-22T06:30:00Z", "run_id": "r3"}\n',
@@ -436,9 +437,7 @@ def test_second_lock_is_refused_and_released_on_close(tmp_path):
 
 
 def test_build_waits_for_no_landing_run(env, capsys):
-    from filelock import FileLock
-
-    with FileLock(env["landing"] / "_ledger" / ".land.lock"):  # as `boernedata land` holds it
+    with zone.lock(env["landing"], timeout=0):  # as `boernedata land` holds it
         assert run_build(env) != 0
     assert "a landing run (`boernedata land`) is writing" in capsys.readouterr().err
     assert not (env["warehouse"].parent / "published").exists()

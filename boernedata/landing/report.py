@@ -17,13 +17,13 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from boernedata import landing_zone as zone
 from boernedata.landing.parse import REASONS
 from boernedata.landing.suites import EXTRACT_SAMPLE_ROWS, MIN_SAMPLE_ROWS, SAMPLE_ROWS
 
 if TYPE_CHECKING:
     from boernedata.landing.run import FileOutcome, Run
 
-REPORTS_DIR = "_reports"
 SAMPLE_QUARANTINE_ROWS = 5  # quarantined rows shown per file (all of them are in its Parquet file)
 
 CSS = """
@@ -38,11 +38,11 @@ code.row{font-size:.85em;word-break:break-all}
 """
 
 STATUS_DA = {
-    "landed": "indlæst",
-    "replaced": "erstattet",
-    "unchanged": "uændret",
-    "rejected": "afvist",
-    "held_shrunk": "tilbageholdt",
+    zone.LANDED: "indlæst",
+    zone.REPLACED: "erstattet",
+    zone.UNCHANGED: "uændret",
+    zone.REJECTED: "afvist",
+    zone.HELD: "tilbageholdt",
 }
 
 
@@ -55,24 +55,19 @@ def _n(x: int) -> str:
 
 
 def write_report(run: Run) -> Path:
-    out_dir = run.landing / REPORTS_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"land_{run.run_id}.html"
+    target = zone.report_file(run.landing, run.run_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render(run), encoding="utf-8")
-    shutil.copyfile(target, out_dir / "latest.html")
+    shutil.copyfile(target, zone.latest_report(run.landing))
     return target
 
 
 def render(run: Run) -> str:
-    from boernedata.landing.hold import HELD_DIR
-    from boernedata.landing.run import HELD, QUARANTINE_DIR
-
-    quarantine = run.landing / QUARANTINE_DIR
-    links = _Links(run.landing / REPORTS_DIR, quarantine, quarantine / HELD_DIR)
+    links = _Links(run.landing)
     outs = run.outcomes
-    rejected = [o for o in outs if o.delivery.status == "rejected"]
-    held = [o for o in outs if o.delivery.status == HELD]
-    flagged = [o for o in outs if o.reasons and o.delivery.status in ("landed", "replaced")]
+    rejected = [o for o in outs if o.delivery.status == zone.REJECTED]
+    held = [o for o in outs if o.delivery.status == zone.HELD]
+    flagged = [o for o in outs if o.reasons and o.delivery.status in (zone.LANDED, zone.REPLACED)]
     statuses = sorted(Counter(o.delivery.status for o in outs).items())
     h = [
         "<!doctype html><html lang='da'><meta charset='utf-8'>",
@@ -95,14 +90,14 @@ def render(run: Run) -> str:
 class _Links:
     """Relative links from the report folder to a file's quarantined or held rows."""
 
-    def __init__(self, reports: Path, quarantine: Path, held: Path) -> None:
-        self.reports, self.quarantine, self.held = reports, quarantine, held
+    def __init__(self, landing: Path) -> None:
+        self.landing, self.reports = landing, zone.reports_dir(landing)
 
     def quarantined(self, o: FileOutcome) -> Path:
-        return self.quarantine / o.delivery.extract / f"{o.delivery.period}.parquet"
+        return zone.quarantine_file(self.landing, o.delivery.extract, o.delivery.period)
 
     def held_rows(self, o: FileOutcome) -> Path:
-        return self.held / o.delivery.extract / f"{o.delivery.period}.parquet"
+        return zone.held_files(self.landing, o.delivery.extract, o.delivery.period)[0]
 
     def a(self, path: Path, text: str) -> str:
         return f"<a href='{_e(os.path.relpath(path, self.reports))}'>{_e(text)}</a>"
@@ -205,7 +200,7 @@ def _totals(outs) -> list[str]:
     for o in outs:
         c = per.setdefault(o.delivery.extract or "(intet udtræk)", Counter())
         c["files"] += 1
-        c["rejected"] += o.delivery.status == "rejected"
+        c["rejected"] += o.delivery.status == zone.REJECTED
         for k in keys:
             c[k] += getattr(o.delivery, k)
     h = [

@@ -26,19 +26,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from boernedata import landing_zone as zone
 from boernedata.contracts import (
-    EMPTY_SCHEMA_FILE,
     EXTRACTS_BY_KEY,
     Extract,
-    landed_dir,
     landed_schema,
     person_key_name,
-    write_schema_files,
 )
 from boernedata.cpr_pattern import CPR_IN_TEXT, digits
 from boernedata.landing import persons
 from boernedata.landing.cpr import MASK, Pseudonymizer, parse_cpr
-from boernedata.landing.hold import HELD_DIR, HoldRules, ShrinkGuard
+from boernedata.landing.hold import HoldRules, ShrinkGuard
 from boernedata.landing.ledger import Delivery, Ledger
 from boernedata.landing.masks import dictionary_array
 from boernedata.landing.parse import parse_batch, plain
@@ -46,9 +44,6 @@ from boernedata.landing.readers import READERS, FileRejected, ReadFault
 from boernedata.landing.redact import redact_text
 from boernedata.landing.suites import SuiteRunner, sample_rows
 
-QUARANTINE_DIR = "_quarantine"
-HELD = "held_shrunk"  # the ledger status of a delivery held by the ShrinkGuard
-LOCK_FILE = ".land.lock"
 # Files landed at the same time: one more than the cores, so a thread waiting on I/O leaves no core
 # free (copenhagen on 2 cores, medians of 3: 2 -> 42.7 s, 3 -> 42.8 s, 4 -> 42.0 s, within this
 # machine's noise; an earlier, slower landing measured 2 -> 68.6 s, 3 -> 62.2 s), capped because every
@@ -142,8 +137,7 @@ class Run:
         rules: HoldRules | None = None,
     ) -> None:
         self.raw, self.landing, self.progress = Path(raw), Path(landing), progress
-        held_root = self.landing / QUARANTINE_DIR / HELD_DIR
-        self.guard = ShrinkGuard(self.landing, held_root, self.raw, rules or HoldRules())
+        self.guard = ShrinkGuard(self.landing, self.raw, rules or HoldRules())
         self.pseudo = Pseudonymizer(key)
         now = dt.datetime.now(dt.UTC)
         self.loaded_at = now.replace(tzinfo=None)
@@ -188,7 +182,7 @@ class Run:
         files = self.files()
         if self.reland:
             self.say(
-                f"the person register {persons.folder(self.landing)} is missing or empty while rows are "
+                f"the person register {zone.persons_dir(self.landing)} is missing or empty while rows are "
                 "landed: every delivery lands again, which registers its persons"
             )
         sizes = {p.relative_to(self.raw).as_posix(): p.stat().st_size for p in files}
@@ -221,14 +215,14 @@ class Run:
         self.suites.finish(extracts)
         for err in self.suites.errors:
             self.say(f"WARNING (Great Expectations cross-check): {err}")
-        write_schema_files(self.landing)
+        zone.write_schema_files(self.landing)
         from boernedata.landing.report import write_report
 
         report = write_report(self)
-        rejected = [o for o in self.outcomes if o.delivery.status == "rejected"]
-        held = [o for o in self.outcomes if o.delivery.status == HELD]
+        rejected = [o for o in self.outcomes if o.delivery.status == zone.REJECTED]
+        held = [o for o in self.outcomes if o.delivery.status == zone.HELD]
         counts = Counter(o.delivery.status for o in self.outcomes)
-        q = sum(o.delivery.rows_quarantined for o in self.outcomes if o.delivery.status != "unchanged")
+        q = sum(o.delivery.rows_quarantined for o in self.outcomes if o.delivery.status != zone.UNCHANGED)
         self.say(
             f"{len(files)} file(s): "
             + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
@@ -318,7 +312,7 @@ class Run:
             return self._rejected(rel, ex.key if ex else "", period or "", digest, msg, started)
 
         current = self.ledger.current(ex.key, period)
-        target = landed_dir(self.landing, ex) / f"{period}.parquet"
+        target = zone.landed_file(self.landing, ex, period)
         if current and current.get("content_hash") == digest and target.exists() and not self.reland:
             self.guard.clear(ex, period)
             d = Delivery(
@@ -329,7 +323,7 @@ class Run:
                 current["rows_read"],
                 current["rows_landed"],
                 current["rows_quarantined"],
-                "unchanged",
+                zone.UNCHANGED,
                 f"same bytes as the delivery landed {current['landed_at']}; nothing rewritten",
                 self._stamp(),
                 self.run_id,
@@ -359,7 +353,7 @@ class Run:
             0,
             0,
             0,
-            "rejected",
+            zone.REJECTED,
             msg,
             self._stamp(),
             self.run_id,
@@ -375,12 +369,12 @@ class Run:
         schema = landed_schema(ex)
         # GE sees the bad rows too, and no provenance but the file
         sample_schema = pa.schema([f.with_nullable(True) for f in schema if f.name not in NOT_SAMPLED])
-        out_dir = landed_dir(self.landing, ex)
-        q_dir = self.landing / QUARANTINE_DIR / ex.system / ex.name
+        out_dir = zone.landed_dir(self.landing, ex)
+        q_dir = zone.quarantine_dir(self.landing, ex)
         out_dir.mkdir(parents=True, exist_ok=True)
         q_dir.mkdir(parents=True, exist_ok=True)
-        tmp = out_dir / f".{period}.parquet.tmp{os.getpid()}"
-        q_tmp = q_dir / f".{period}.parquet.tmp{os.getpid()}"
+        tmp = out_dir / f".{zone.period_file_name(period)}.tmp{os.getpid()}"
+        q_tmp = q_dir / f".{zone.period_file_name(period)}.tmp{os.getpid()}"
         outcome = FileOutcome(
             Delivery(rel, ex.key, period, digest, 0, 0, 0, "", "", self._stamp(), self.run_id)
         )
@@ -491,15 +485,15 @@ class Run:
             )
         if not quarantined:
             q_tmp.unlink(missing_ok=True)
-        os.replace(tmp, out_dir / f"{period}.parquet")
+        os.replace(tmp, zone.landed_file(self.landing, ex, period))
         self.guard.clear(ex, period)
-        (out_dir / EMPTY_SCHEMA_FILE).unlink(missing_ok=True)
+        (out_dir / zone.EMPTY_SCHEMA_FILE).unlink(missing_ok=True)
         if quarantined:
-            os.replace(q_tmp, q_dir / f"{period}.parquet")
+            os.replace(q_tmp, zone.quarantine_file(self.landing, ex, period))
         else:
-            (q_dir / f"{period}.parquet").unlink(missing_ok=True)
+            zone.quarantine_file(self.landing, ex, period).unlink(missing_ok=True)
         d.rows_read, d.rows_landed, d.rows_quarantined = rows_read, landed, quarantined
-        d.status = "replaced" if replacing else "landed"
+        d.status = zone.REPLACED if replacing else zone.LANDED
         notes = list(raw.warnings)
         if d.accepted_shrink:
             notes.append(f"--accept-shrink: {landed} rows landed where {d.shrunk_from} were")
@@ -510,7 +504,7 @@ class Run:
             outcome.messages.append(
                 f"{rel}: {quarantined} of {rows_read} rows quarantined ({top}); first at line "
                 f"{outcome.examples[(c, r)][0]}. The good rows landed; correct the lines at the source "
-                f"and deliver the file again (quarantine: {q_dir / (period + '.parquet')})."
+                f"and deliver the file again (quarantine: {zone.quarantine_file(self.landing, ex, period)})."
             )
         for w in raw.warnings:
             outcome.messages.append(f"warning: {rel}: {w}")
@@ -524,7 +518,7 @@ class Run:
         d = outcome.delivery
         held = self.guard.keep(ex, period, tmp, q_tmp)
         d.rows_read, d.rows_landed, d.rows_quarantined, d.rows_held = rows_read, 0, 0, rows_read
-        d.status, d.shrunk_from = HELD, baseline.rows
+        d.status, d.shrunk_from = zone.HELD, baseline.rows
         d.message = self.guard.message(d.file, landed, rows_read, baseline, held)
         outcome.messages = [d.message]
         outcome.samples = []  # not landed: not part of the extract's validation either
@@ -718,7 +712,7 @@ def content_hash(data: bytes | None, path: Path) -> str:
 def land(raw: Path, landing: Path, key: bytes, progress: bool, rules: HoldRules | None = None) -> int:
     """Land every file under `raw` into `landing`. 0 when every file was read and landed, 1 when any was
     rejected or held (hold.py: `rules` say when, and which held deliveries to land on purpose)."""
-    from filelock import FileLock, Timeout
+    from filelock import Timeout
 
     raw, landing = Path(raw), Path(landing)
     if not raw.is_dir():
@@ -728,9 +722,8 @@ def land(raw: Path, landing: Path, key: bytes, progress: bool, rules: HoldRules 
             file=sys.stderr,
         )
         return 2
-    (landing / "_ledger").mkdir(parents=True, exist_ok=True)
     try:
-        with FileLock(landing / "_ledger" / LOCK_FILE, timeout=5):
+        with zone.lock(landing, timeout=5):
             return Run(raw, landing, key, progress, rules).land_all()
     except Timeout:
         print(f"boernedata land: another landing run holds {landing}; wait for it to finish", file=sys.stderr)
