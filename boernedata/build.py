@@ -31,7 +31,6 @@ from boernedata.releases import (
     MANIFEST,
     PARTIAL_SUFFIX,
     PUBLISHED_DB,
-    PUBLISHED_DIR,
     BuildError,
     BuildLock,
     Paths,
@@ -40,6 +39,7 @@ from boernedata.releases import (
     fsync_tree,
     iso,
     prune_releases,
+    published_db,
     read_manifest,
     swap_published,
     utcnow,
@@ -327,7 +327,7 @@ def _check_internal_file_free(warehouse: Path) -> None:
             f"the internal warehouse {warehouse} is open in another process, so dbt cannot write it.\n"
             f"  {str(exc).splitlines()[0]}\n"
             "Close that connection and run the build again. BI tools and ad-hoc queries should open "
-            f"the published file instead: {warehouse.parent / PUBLISHED_DIR / PUBLISHED_DB} (read-only)."
+            f"the published file instead: {published_db(warehouse)} (read-only)."
         ) from exc
 
 

@@ -175,12 +175,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command == "datapakke":
         from boernedata.datapakke import render
+        from boernedata.releases import published_db
 
         if args.warehouse:
             source = Path(args.warehouse)
         else:
             internal = settings.resolve_path(None, settings.ENV_WAREHOUSE, settings.DEFAULT_WAREHOUSE)
-            source = internal.parent / "published" / internal.name
+            source = published_db(internal)
         out = Path(args.out) if args.out else settings.DEFAULT_REPORTS
         return render(
             warehouse=source,

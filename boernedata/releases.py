@@ -76,6 +76,10 @@ class Paths:
         return self.root / PUBLISHED_DIR
 
     @property
+    def published_db(self) -> Path:
+        return self.published / PUBLISHED_DB
+
+    @property
     def releases(self) -> Path:
         return self.root / RELEASES_DIR
 
@@ -90,6 +94,12 @@ class Paths:
     @property
     def dbt_logs(self) -> Path:
         return self.root / DBT_DIR / "logs"
+
+
+def published_db(warehouse: Path) -> Path:
+    """The published DuckDB file beside an internal warehouse file, as given (a relative path stays
+    relative): what BI tools and `boernedata datapakke` open."""
+    return Path(warehouse).parent / PUBLISHED_DIR / PUBLISHED_DB
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -216,7 +216,8 @@ def test_datapakke_settings(record, monkeypatch):
     monkeypatch.setenv("BOERNEDATA_WAREHOUSE", "/srv/wh/internal.duckdb")
     assert cli.main(["datapakke", "--period", "2025-H1", "--institution", "S1", "--no-pdf"]) == 0
     assert render.kwargs == {
-        "warehouse": Path("/srv/wh/published/internal.duckdb"),
+        # the file `build` publishes beside the internal one, whatever the internal one is called
+        "warehouse": Path("/srv/wh/published/boernedata.duckdb"),
         "period": "2025-H1",
         "institution": "S1",
         "out": Path("reports/datapakker"),

@@ -1,6 +1,7 @@
-"""The layouts other tools and people rely on, pinned: the landing zone (README, "What `land` writes";
-docs/architecture.md) has one home, boernedata/landing_zone.py. Renaming a folder there is a change of
-the documented layout: this test, the README and the dbt sources change with it."""
+"""The layouts other tools and people rely on, pinned: the landing zone (README, "What `land` writes")
+has one home, boernedata/landing_zone.py, and the publication (README, "Connect a BI tool") has one,
+boernedata/releases.py. Renaming a folder there changes the documented layout: this test, the README
+and the dbt sources change with it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from boernedata import landing_zone as zone
+from boernedata import releases
 from boernedata.contracts import extract
 
 
@@ -41,3 +43,18 @@ def test_ledger_reading(tmp_path):
     assert zone.read_ledger(tmp_path, tolerant=True) == [{"status": "landed"}, {"status": "rejected"}]
     with pytest.raises(ValueError):
         zone.read_ledger(tmp_path)  # a broken line fails the landing step's own reader
+
+
+def test_publication_layout():
+    internal = Path("/w/boernedata.duckdb")
+    paths = releases.Paths.of(internal)
+    assert paths.published == Path("/w/published")
+    assert paths.published_db == releases.published_db(internal) == Path("/w/published/boernedata.duckdb")
+    assert releases.published_db(Path("warehouse/other.duckdb")) == Path(
+        "warehouse/published/boernedata.duckdb"
+    )
+    assert paths.published / releases.MANIFEST == Path("/w/published/manifest.json")
+    assert paths.releases == Path("/w/.releases")
+    assert paths.lock == Path("/w/.build.lock")
+    assert (paths.dbt_target, paths.dbt_logs) == (Path("/w/.dbt/target"), Path("/w/.dbt/logs"))
+    assert releases.PARTIAL_SUFFIX == ".partial"

@@ -144,7 +144,7 @@ def catalogue() -> list[dict]:
 
 
 def published(pipeline, sql: str, params=None) -> list[tuple]:
-    with duckdb.connect(str(pipeline.published / "boernedata.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(pipeline.published_db), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
 
 
@@ -338,7 +338,7 @@ def test_no_cpr_number_past_landing(tiny_pipeline):
 
 
 def test_child_level_data_only_in_the_internal_warehouse(tiny_pipeline):
-    with duckdb.connect(str(tiny_pipeline.published / "boernedata.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(tiny_pipeline.published_db), read_only=True) as con:
         columns = con.execute("select distinct column_name from duckdb_columns()").fetchall()
     assert not {c[0] for c in columns} & {"child_key", "parent_key", "pseudonym", "birth_date"}
     with duckdb.connect(str(tiny_pipeline.warehouse), read_only=True) as con:

@@ -208,7 +208,7 @@ def spawn_build(env: dict[str, Path], *dbt_args: str, extra_env: dict[str, str] 
 
 
 def published_db(env: dict[str, Path]) -> Path:
-    return env["warehouse"].parent / "published" / "boernedata.duckdb"
+    return r.published_db(env["warehouse"])
 
 
 def published_marker(env: dict[str, Path]) -> int:
@@ -270,16 +270,16 @@ def test_published_file_holds_only_the_published_interface(built):
 
     folder = published_db(built).parent
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [*b.PUBLISHED_TABLES, "boernedata.duckdb", "manifest.json"]
+        [*b.PUBLISHED_TABLES, r.PUBLISHED_DB, r.MANIFEST]
     )
     parquet = folder / "institution_indicators" / "institution_indicators.parquet"
     assert duckdb.sql(f"select max(marker) from '{parquet}'").fetchone()[0] == 7
 
 
 def test_layout_and_manifest(built, capsys):
-    published = built["warehouse"].parent / "published"
+    published = r.Paths.of(built["warehouse"]).published
     assert published.is_symlink() and not os.path.isabs(os.readlink(published))
-    manifest = json.loads((published / "manifest.json").read_text())
+    manifest = json.loads((published / r.MANIFEST).read_text())
     assert manifest["tables"]["institution_indicators"]["rows"] == 1
     assert set(manifest["tables"]) == set(b.PUBLISHED_TABLES)
     assert manifest["dbt"]["summary"]["model"] == {"success": 11}
@@ -301,8 +301,8 @@ def test_layout_and_manifest(built, capsys):
 
 
 def test_failing_data_test_publishes_nothing(built, tmp_path, capsys):
-    before = json.loads((built["warehouse"].parent / "published" / "manifest.json").read_text())
-    releases = sorted((built["warehouse"].parent / ".releases").iterdir())
+    before = json.loads((r.Paths.of(built["warehouse"]).published / r.MANIFEST).read_text())
+    releases = sorted(r.Paths.of(built["warehouse"]).releases.iterdir())
     failing = make_project(tmp_path / "failing", extra={"tests/zz_always_fails.sql": "select 1 as failure"})
 
     assert run_build(built, "--vars", "{marker: 8}", project=failing) != 0
@@ -310,9 +310,9 @@ def test_failing_data_test_publishes_nothing(built, tmp_path, capsys):
     assert "data test zz_always_fails failed: 1 rows" in err
     assert "nothing was published" in err
     assert f"previous publication from {before['finished_at']}" in err and "still in place" in err
-    after = json.loads((built["warehouse"].parent / "published" / "manifest.json").read_text())
+    after = json.loads((r.Paths.of(built["warehouse"]).published / r.MANIFEST).read_text())
     assert after["build_id"] == before["build_id"]
-    assert sorted((built["warehouse"].parent / ".releases").iterdir()) == releases
+    assert sorted(r.Paths.of(built["warehouse"]).releases.iterdir()) == releases
     assert published_marker(built) == 7
 
 
@@ -323,8 +323,8 @@ def test_missing_interface_table_is_a_failure(env, capsys):
     assert run_build(env) != 0
     err = capsys.readouterr().err
     assert "marts.data_year_wheel" in err and "Nothing was published" in err
-    assert not (env["warehouse"].parent / "published").exists()
-    assert not any((env["warehouse"].parent / ".releases").iterdir())
+    assert not r.Paths.of(env["warehouse"]).published.exists()
+    assert not any(r.Paths.of(env["warehouse"]).releases.iterdir())
 
 
 def test_readers_never_fail_during_a_build_and_then_see_the_new_one(env):
@@ -361,7 +361,7 @@ def test_readers_never_fail_during_a_build_and_then_see_the_new_one(env):
 @pytest.mark.parametrize("kill", ["process group", "build process only"])
 def test_killed_build_leaves_the_publication_and_the_next_build_succeeds(env, capsys, kill):
     assert run_build(env, "--vars", "{marker: 1}") == 0
-    first = json.loads((env["warehouse"].parent / "published" / "manifest.json").read_text())
+    first = json.loads((r.Paths.of(env["warehouse"]).published / r.MANIFEST).read_text())
 
     flag = env["tmp"] / "paused"
     proc = spawn_build(env, "--vars", "{marker: 2}", extra_env={"BOERNEDATA_TEST_PAUSE_FLAG": str(flag)})
@@ -384,7 +384,7 @@ def test_killed_build_leaves_the_publication_and_the_next_build_succeeds(env, ca
     proc.stdout.close()
 
     assert published_marker(env) == 1  # the publication still opens and holds the previous data
-    assert json.loads((env["warehouse"].parent / "published" / "manifest.json").read_text()) == first
+    assert json.loads((r.Paths.of(env["warehouse"]).published / r.MANIFEST).read_text()) == first
     assert r.status(env["warehouse"]) == 0
     assert "did not finish" in capsys.readouterr().out
 
@@ -392,7 +392,7 @@ def test_killed_build_leaves_the_publication_and_the_next_build_succeeds(env, ca
     assert run_build(env, "--vars", "{marker: 3}") == 0
     assert "did not finish" in capsys.readouterr().out
     assert published_marker(env) == 3
-    assert not list((env["warehouse"].parent / ".releases").glob("*.partial"))
+    assert not list(r.Paths.of(env["warehouse"]).releases.glob(f"*{r.PARTIAL_SUFFIX}"))
 
 
 # --- no dbt needed --------------------------------------------------------------------------------
@@ -412,12 +412,12 @@ def test_status_before_any_publication(tmp_path, capsys):
 def test_swap_replaces_an_old_style_published_folder_and_prunes(tmp_path):
     paths = r.Paths.of(tmp_path / "boernedata.duckdb")
     paths.published.mkdir()
-    (paths.published / "boernedata.duckdb").write_text("old layout")
+    (paths.published / r.PUBLISHED_DB).write_text("old layout")
     for i in range(5):
         release = paths.releases / f"2026010{i}T000000000000Z-1"
         release.mkdir(parents=True)
         r.swap_published(paths, release)
-    (paths.releases / "20260109T000000000000Z-2.partial").mkdir()
+    (paths.releases / f"20260109T000000000000Z-2{r.PARTIAL_SUFFIX}").mkdir()
     r.prune_releases(paths)
 
     assert paths.published.is_symlink()
@@ -440,20 +440,20 @@ def test_build_waits_for_no_landing_run(env, capsys):
     with zone.lock(env["landing"], timeout=0):  # as `boernedata land` holds it
         assert run_build(env) != 0
     assert "a landing run (`boernedata land`) is writing" in capsys.readouterr().err
-    assert not (env["warehouse"].parent / "published").exists()
+    assert not r.Paths.of(env["warehouse"]).published.exists()
 
 
 # --- publication checks, rollback, releases (issue 27.3) and withheld cells (issue 21.4) ---------------
 
 
 def manifest_of(env: dict[str, Path]) -> dict:
-    return json.loads((env["warehouse"].parent / "published" / "manifest.json").read_text())
+    return json.loads((r.Paths.of(env["warehouse"]).published / r.MANIFEST).read_text())
 
 
 def test_empty_landing_is_refused_before_dbt_and_the_publication_stays(built, capsys):
     """`build --landing <empty dir>` used to pass every test and publish zero rows over a good publication."""
     before = manifest_of(built)
-    releases = sorted((built["warehouse"].parent / ".releases").iterdir())
+    releases = sorted(r.Paths.of(built["warehouse"]).releases.iterdir())
     empty = built["tmp"] / "empty_landing"
     empty.mkdir(exist_ok=True)
 
@@ -470,21 +470,21 @@ def test_empty_landing_is_refused_before_dbt_and_the_publication_stays(built, ca
     assert "running dbt build" not in out
 
     assert manifest_of(built)["build_id"] == before["build_id"]
-    assert sorted((built["warehouse"].parent / ".releases").iterdir()) == releases
+    assert sorted(r.Paths.of(built["warehouse"]).releases.iterdir()) == releases
     assert published_marker(built) == 7
 
 
 def test_unknown_extract_in_allow_empty_is_a_usage_error(env, capsys):
     assert run_build(env, allow_empty=("aula/kommegå",)) == 2
     assert "no extract of the contracts" in capsys.readouterr().err
-    assert not (env["warehouse"].parent / "published").exists()
+    assert not r.Paths.of(env["warehouse"]).published.exists()
 
 
 def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
     """A table that shrinks by more than 20 % is refused (before the swap) unless --allow-shrink; rollback
     restores the release the current one replaced, a second one finds none; after a rollback, a build is
     checked against the restored release and a rollback then skips the release rolled back from."""
-    releases = env["warehouse"].parent / ".releases"
+    releases = r.Paths.of(env["warehouse"]).releases
     assert run_build(env, "--vars", "{marker: 1, rows: 10}") == 0
     first = manifest_of(env)
     assert first["previous_release"] is None

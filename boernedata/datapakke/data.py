@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 
 from boernedata.datapakke import periods, withheld
+from boernedata.releases import published_db
+from boernedata.settings import DEFAULT_WAREHOUSE
 
 # The columns of the published interface (../shared/spec/indicators.md) that the packages read.
 REQUIRED_COLUMNS = {
@@ -123,7 +125,7 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not Path(warehouse).is_file():
         raise DatapakkeError(
             f"{warehouse}: no such file. Build the warehouse first (`boernedata build`) or pass "
-            "--warehouse with the published DuckDB file (warehouse/published/boernedata.duckdb)."
+            f"--warehouse with the published DuckDB file ({published_db(DEFAULT_WAREHOUSE)})."
         )
     try:
         return duckdb.connect(str(warehouse), read_only=True)
