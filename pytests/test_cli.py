@@ -203,6 +203,20 @@ def test_build_settings(record, monkeypatch):
     assert build.kwargs["checks"].max_shrink_pct == 0.0
 
 
+def test_status_and_rollback_settings(record, monkeypatch):
+    status = record("boernedata.releases", "status", code=1)
+    rollback = record("boernedata.releases", "rollback")
+    assert cli.main(["status"]) == 1
+    assert status.kwargs == {"warehouse": Path("warehouse/boernedata.duckdb")}
+    assert cli.main(["rollback"]) == 0
+    assert rollback.kwargs == {"warehouse": Path("warehouse/boernedata.duckdb"), "to": None}
+    monkeypatch.setenv("BOERNEDATA_WAREHOUSE", "/srv/wh/internal.duckdb")
+    assert cli.main(["status"]) == 1
+    assert status.kwargs == {"warehouse": Path("/srv/wh/internal.duckdb")}
+    assert cli.main(["rollback", "--warehouse", "w.duckdb", "--to", "R1"]) == 0
+    assert rollback.kwargs == {"warehouse": Path("w.duckdb"), "to": "R1"}
+
+
 def test_datapakke_settings(record, monkeypatch):
     render = record("boernedata.datapakke", "render")
     assert cli.main(["datapakke"]) == 0
