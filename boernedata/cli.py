@@ -165,13 +165,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
         return build(landing=landing, warehouse=warehouse, dbt_args=extra, checks=checks)
 
-    if args.command in ("status", "rollback"):
-        from boernedata import releases
+    if args.command == "status":
+        from boernedata.build.manifest import status
 
         warehouse = settings.resolve_path(args.warehouse, settings.ENV_WAREHOUSE, settings.DEFAULT_WAREHOUSE)
-        if args.command == "status":
-            return releases.status(warehouse=warehouse)
-        return releases.rollback(warehouse=warehouse, to=args.to)
+        return status(warehouse=warehouse)
+
+    if args.command == "rollback":
+        from boernedata.build.rollback import rollback
+
+        warehouse = settings.resolve_path(args.warehouse, settings.ENV_WAREHOUSE, settings.DEFAULT_WAREHOUSE)
+        return rollback(warehouse=warehouse, to=args.to)
 
     if args.command == "datapakke":
         from boernedata.datapakke import render

@@ -204,8 +204,8 @@ def test_build_settings(record, monkeypatch):
 
 
 def test_status_and_rollback_settings(record, monkeypatch):
-    status = record("boernedata.releases", "status", code=1)
-    rollback = record("boernedata.releases", "rollback")
+    status = record("boernedata.build.manifest", "status", code=1)
+    rollback = record("boernedata.build.rollback", "rollback")
     assert cli.main(["status"]) == 1
     assert status.kwargs == {"warehouse": Path("warehouse/boernedata.duckdb")}
     assert cli.main(["rollback"]) == 0

@@ -25,6 +25,10 @@ from boernedata import build as b
 from boernedata import landing_zone as zone
 from boernedata import releases as r
 from boernedata import settings
+from boernedata.build.lock import BuildLock
+from boernedata.build.manifest import format_releases, status
+from boernedata.build.publish import PUBLISHED_TABLES
+from boernedata.build.rollback import rollback
 from boernedata.contracts import EXTRACTS
 
 pytestmark = pytest.mark.slow
@@ -259,7 +263,7 @@ def test_published_file_holds_only_the_published_interface(built):
         comment = con.execute(
             "select comment from duckdb_tables() where table_name = 'institution_indicators'"
         ).fetchone()[0]
-    assert sorted(relations) == sorted(("marts", t) for t in b.PUBLISHED_TABLES)
+    assert sorted(relations) == sorted(("marts", t) for t in PUBLISHED_TABLES)
     assert schemas <= {"marts", "main"}  # `main` always exists in DuckDB, and is empty here
     assert comment == "One row per institution, indicator and period."  # dbt descriptions travel along
 
@@ -269,9 +273,7 @@ def test_published_file_holds_only_the_published_interface(built):
     assert ("restricted.child_absence",) in internal and ("marts.helper_not_in_interface",) in internal
 
     folder = published_db(built).parent
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [*b.PUBLISHED_TABLES, r.PUBLISHED_DB, r.MANIFEST]
-    )
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*PUBLISHED_TABLES, r.PUBLISHED_DB, r.MANIFEST])
     parquet = folder / "institution_indicators" / "institution_indicators.parquet"
     assert duckdb.sql(f"select max(marker) from '{parquet}'").fetchone()[0] == 7
 
@@ -281,7 +283,7 @@ def test_layout_and_manifest(built, capsys):
     assert published.is_symlink() and not os.path.isabs(os.readlink(published))
     manifest = json.loads((published / r.MANIFEST).read_text())
     assert manifest["tables"]["institution_indicators"]["rows"] == 1
-    assert set(manifest["tables"]) == set(b.PUBLISHED_TABLES)
+    assert set(manifest["tables"]) == set(PUBLISHED_TABLES)
     assert manifest["dbt"]["summary"]["model"] == {"success": 11}
     assert manifest["dbt"]["summary"]["test"] == {"pass": 1}
     assert manifest["dbt"]["args"] == ["--vars", "{marker: 7}"]
@@ -295,7 +297,7 @@ def test_layout_and_manifest(built, capsys):
     assert (built["warehouse"].parent / ".dbt" / "target" / "run_results.json").exists()
     assert not (built["project"] / "target").exists()
 
-    assert r.status(built["warehouse"]) == 0
+    assert status(built["warehouse"]) == 0
     out = capsys.readouterr().out
     assert manifest["build_id"] in out and "institution_indicators" in out and "1 pass" in out
 
@@ -385,7 +387,7 @@ def test_killed_build_leaves_the_publication_and_the_next_build_succeeds(env, ca
 
     assert published_marker(env) == 1  # the publication still opens and holds the previous data
     assert json.loads((r.Paths.of(env["warehouse"]).published / r.MANIFEST).read_text()) == first
-    assert r.status(env["warehouse"]) == 0
+    assert status(env["warehouse"]) == 0
     assert "did not finish" in capsys.readouterr().out
 
     # dbt died with the build (no leftover writer on the internal file), the lock went with it.
@@ -405,7 +407,7 @@ def test_missing_landing_folder_says_run_land_first(tmp_path, capsys):
 
 
 def test_status_before_any_publication(tmp_path, capsys):
-    assert r.status(tmp_path / "boernedata.duckdb") == 1
+    assert status(tmp_path / "boernedata.duckdb") == 1
     assert "nothing has been published" in capsys.readouterr().err
 
 
@@ -427,11 +429,11 @@ def test_swap_replaces_an_old_style_published_folder_and_prunes(tmp_path):
 
 
 def test_second_lock_is_refused_and_released_on_close(tmp_path):
-    lock = r.BuildLock.acquire(tmp_path / ".build.lock")
-    with pytest.raises(r.BuildError, match=rf"another build is running \(pid {os.getpid()}"):
-        r.BuildLock.acquire(tmp_path / ".build.lock")
+    lock = BuildLock.acquire(tmp_path / ".build.lock")
+    with pytest.raises(b.BuildError, match=rf"another build is running \(pid {os.getpid()}"):
+        BuildLock.acquire(tmp_path / ".build.lock")
     lock.release()
-    again = r.BuildLock.acquire(tmp_path / ".build.lock")
+    again = BuildLock.acquire(tmp_path / ".build.lock")
     assert again.previous is None  # a clean exit leaves no record of an unfinished build
     again.release()
 
@@ -525,7 +527,7 @@ def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
     assert second["checks"]["shrunk_tables"] == {"institution_indicators": {"before": 10, "after": 7}}
     assert second["checks"]["empty_extracts_allowed"] == ["aula/kommegaa"]
 
-    assert r.status(env["warehouse"]) == 0
+    assert status(env["warehouse"]) == 0
     out = capsys.readouterr().out
     assert "Withheld cells   institution_indicators 3 (complementary 1, n_lt_5 2) of 7; " in out
     assert "municipality_indicators not available (no suppression_reason column)" in out
@@ -537,7 +539,7 @@ def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
     ]
     assert "institution_indicators          7 rows  current" in out
 
-    assert r.rollback(env["warehouse"]) == 0
+    assert rollback(env["warehouse"]) == 0
     out = capsys.readouterr().out
     assert (
         f"restored release {first['build_id']} (built {first['finished_at']}, institution_indicators 10 rows)"
@@ -545,7 +547,7 @@ def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
     )
     assert f"in place of release {second['build_id']}" in out
     assert published_marker(env) == 1
-    assert r.rollback(env["warehouse"]) == 1  # the first release replaced none
+    assert rollback(env["warehouse"]) == 1  # the first release replaced none
     assert "there is no previous release to roll back to" in capsys.readouterr().err
     assert published_marker(env) == 1
 
@@ -555,7 +557,7 @@ def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
     assert run_build(env, "--vars", "{marker: 3, rows: 10}") == 0
     assert manifest_of(env)["previous_release"] == first["build_id"]
     assert second["build_id"] not in {p.name for p in releases.iterdir()}  # rolled back from: pruned
-    assert r.rollback(env["warehouse"]) == 0
+    assert rollback(env["warehouse"]) == 0
     assert published_marker(env) == 1  # the release before the build, not the one rolled back from
 
 
@@ -578,27 +580,27 @@ def test_rollback_follows_what_each_release_replaced(tmp_path, capsys):
     """Releases A <- B <- C (each replaced the one before): rollback C -> B -> A, then none; pruning keeps
     the current release and those before it, and `--to` restores a named one (undoing a rollback)."""
     paths = r.Paths.of(tmp_path / "boernedata.duckdb")
-    assert r.rollback(paths.warehouse) == 1
+    assert rollback(paths.warehouse) == 1
     assert "nothing is published" in capsys.readouterr().err
     a = fake_release(paths, "20260101T000000000000Z-1", None, 100)
     b_ = fake_release(paths, "20260201T000000000000Z-1", a.name, 110)
     c = fake_release(paths, "20260301T000000000000Z-1", b_.name, 5)
     r.swap_published(paths, c)
 
-    assert r.rollback(paths.warehouse) == 0
+    assert rollback(paths.warehouse) == 0
     out = capsys.readouterr().out
     assert f"restored release {b_.name} (built 2026-01-01T00:00:00Z, institution_indicators 110 rows)" in out
     assert (
         f"in place of release {c.name}" in out and f"a further rollback would restore release {a.name}" in out
     )
     assert paths.published.resolve() == b_.resolve()
-    listed = {line.split()[0]: line for line in r.format_releases(paths).splitlines()[1:]}
+    listed = {line.split()[0]: line for line in format_releases(paths).splitlines()[1:]}
     assert listed[b_.name].endswith("current") and listed[a.name].endswith("previous")
     assert listed[c.name].endswith("not in use: the next build removes it")
-    assert r.rollback(paths.warehouse) == 0
+    assert rollback(paths.warehouse) == 0
     assert paths.published.resolve() == a.resolve()
     assert "no release before it is kept" in capsys.readouterr().out
-    assert r.rollback(paths.warehouse) == 1
+    assert rollback(paths.warehouse) == 1
     err = capsys.readouterr().err
     assert (
         "no previous release to roll back to" in err
@@ -607,9 +609,9 @@ def test_rollback_follows_what_each_release_replaced(tmp_path, capsys):
     )
     assert paths.published.resolve() == a.resolve()
 
-    assert r.rollback(paths.warehouse, to=c.name) == 0  # undo the rollbacks
+    assert rollback(paths.warehouse, to=c.name) == 0  # undo the rollbacks
     assert paths.published.resolve() == c.resolve()
-    assert r.rollback(paths.warehouse, to="nope") == 1
+    assert rollback(paths.warehouse, to="nope") == 1
     assert "there is no release 'nope'" in capsys.readouterr().err
 
     r.swap_published(paths, b_)
@@ -621,9 +623,9 @@ def test_rollback_waits_for_a_running_build(tmp_path, capsys):
     paths = r.Paths.of(tmp_path / "boernedata.duckdb")
     a = fake_release(paths, "20260101T000000000000Z-1", None, 1)
     r.swap_published(paths, fake_release(paths, "20260201T000000000000Z-1", a.name, 1))
-    lock = r.BuildLock.acquire(paths.lock)
+    lock = BuildLock.acquire(paths.lock)
     try:
-        assert r.rollback(paths.warehouse) == 3
+        assert rollback(paths.warehouse) == 3
     finally:
         lock.release()
     assert "another build is running" in capsys.readouterr().err

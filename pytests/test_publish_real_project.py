@@ -17,6 +17,7 @@ import pytest
 from boernedata import build as b
 from boernedata import releases as r
 from boernedata import settings
+from boernedata.build.publish import PUBLISHED_TABLES
 from boernedata.contracts import EXTRACTS
 
 pytestmark = pytest.mark.slow
@@ -65,7 +66,7 @@ def test_real_project_publishes_only_the_interface(tmp_path: Path, capsys):
             "union all select schema_name, view_name from duckdb_views() "
             "where database_name = current_database() and not internal"
         ).fetchall()
-    assert sorted(relations) == sorted(("marts", t) for t in b.PUBLISHED_TABLES)
+    assert sorted(relations) == sorted(("marts", t) for t in PUBLISHED_TABLES)
     assert sorted(p.name for p in published.iterdir()) == sorted(
-        [*b.PUBLISHED_TABLES, r.PUBLISHED_DB, r.MANIFEST]
+        [*PUBLISHED_TABLES, r.PUBLISHED_DB, r.MANIFEST]
     )

@@ -8,17 +8,30 @@
 - Withheld cells: per published indicator table, how many cells are withheld and for which reason
   (`suppression_reason`), or "not available" when the table has no such column.
 
-The functions return what they found; build.py decides to refuse and says so.
+`refuse_empty_sources` and `refuse_shrink` raise BuildError with a message that says what to do; the
+other functions return what they found.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-# The published tables whose cells can be withheld (indicators.md: `suppression_reason`).
+from boernedata import settings
+from boernedata.build.errors import BuildError
+
+# The published tables whose cells can be withheld (README, "Privacy: what is withheld and why").
 WITHHELD_TABLES = ("institution_indicators", "municipality_indicators")
 REASON_COLUMN = "suppression_reason"
+
+
+@dataclass(frozen=True)
+class Checks:
+    """The publication checks of one build (settings.py names their flags and environment variables)."""
+
+    max_shrink_pct: float = settings.DEFAULT_MAX_TABLE_SHRINK_PCT
+    allow_shrink: bool = False  # publish even when a table shrank by more than max_shrink_pct
+    allow_empty: tuple[str, ...] = field(default_factory=tuple)  # extracts the municipality does not deliver
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,27 @@ class Shrink:
     @property
     def pct(self) -> float:
         return 100.0 * (self.before - self.after) / self.before
+
+
+def refuse_empty_sources(landing: Path, checks: Checks) -> list[str]:
+    """Refuse (BuildError) when a landed extract has no rows and is not allowed to be empty; the allowed
+    empty ones, for the manifest."""
+    from boernedata.contracts import EXTRACTS
+
+    refused, allowed = empty_sources(landing, list(checks.allow_empty))
+    if refused:
+        raise BuildError(empty_sources_message(landing, refused, len(EXTRACTS)))
+    return allowed
+
+
+def refuse_shrink(previous: dict | None, counts: dict[str, dict], checks: Checks) -> list[Shrink]:
+    """Refuse (BuildError) when a table shrank by more than the set share against the current
+    publication's manifest (`previous`), unless allowed; the shrunk tables published on purpose, for the
+    manifest."""
+    shrunk = shrunk_tables(previous, counts, checks.max_shrink_pct)
+    if shrunk and not checks.allow_shrink:
+        raise BuildError(shrink_message(shrunk, previous, checks.max_shrink_pct))
+    return shrunk
 
 
 def landed_rows(landing: Path) -> dict[str, int]:
