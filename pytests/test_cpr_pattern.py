@@ -10,8 +10,8 @@ import pytest
 
 from boernedata.cpr_pattern import CPR_IN_TEXT, CPR_IN_TEXT_RE2, REDACT_RE2, REDACTED, redact_cpr_like
 from boernedata.datapakke import content
+from boernedata.landing.quarantine import mask_cpr_like
 from boernedata.landing.redact import redact_text
-from boernedata.landing.run import mask_cpr_like
 
 CAUGHT = {
     "barn 010203-1234 kom": "barn [CPR] kom",  # DDMMYY-SSSS

@@ -3,7 +3,7 @@
 Everything is vectorized with pyarrow.compute: a batch becomes the landed columns plus a list of checks
 (source column, reason code, boolean mask). A row with any failing check is quarantined by the caller.
 Values that do not parse become null in the parsed columns, so the Great Expectations suite run on the
-parsed frame sees them as nulls (see suites.py).
+parsed frame sees them as nulls (see suite_runner.py).
 """
 
 from __future__ import annotations
