@@ -35,7 +35,7 @@ USAGE = {
     "status": "usage: boernedata status [-h] [--warehouse WAREHOUSE]",
     "rollback": "usage: boernedata rollback [-h] [--warehouse WAREHOUSE] [--to RELEASE]",
     "datapakke": "usage: boernedata datapakke [-h] [--warehouse WAREHOUSE] [--period PERIOD] "
-    "[--institution INSTITUTION] [--out OUT] [--no-pdf]",
+    "[--institution INSTITUTION] [--out OUT] [--no-pdf] [--no-progress]",
 }
 
 # subcommand -> option -> what its help must name (environment variable and default)
@@ -53,6 +53,8 @@ HELP_NAMES = {
         "--max-shrink": ("$BOERNEDATA_MAX_TABLE_SHRINK_PCT", "20"),
         "--allow-empty": ("$BOERNEDATA_ALLOW_EMPTY",),
     },
+    "status": {"--warehouse": ("$BOERNEDATA_WAREHOUSE", "warehouse/boernedata.duckdb")},
+    "rollback": {"--warehouse": ("$BOERNEDATA_WAREHOUSE", "warehouse/boernedata.duckdb")},
     "datapakke": {
         "--warehouse": ("$BOERNEDATA_WAREHOUSE", "warehouse/boernedata.duckdb"),
         "--out": ("reports/datapakker",),
@@ -226,9 +228,11 @@ def test_datapakke_settings(record, monkeypatch):
         "institution": None,
         "out": Path("reports/datapakker"),
         "pdf": True,
+        "progress": None,  # a bar on a terminal, else a line per tenth of the packages
     }
     monkeypatch.setenv("BOERNEDATA_WAREHOUSE", "/srv/wh/internal.duckdb")
-    assert cli.main(["datapakke", "--period", "2025-H1", "--institution", "S1", "--no-pdf"]) == 0
+    args = ["datapakke", "--period", "2025-H1", "--institution", "S1", "--no-pdf", "--no-progress"]
+    assert cli.main(args) == 0
     assert render.kwargs == {
         # the file `build` publishes beside the internal one, whatever the internal one is called
         "warehouse": Path("/srv/wh/published/boernedata.duckdb"),
@@ -236,6 +240,7 @@ def test_datapakke_settings(record, monkeypatch):
         "institution": "S1",
         "out": Path("reports/datapakker"),
         "pdf": False,
+        "progress": False,
     }
     assert cli.main(["datapakke", "--warehouse", "p.duckdb", "--out", "o"]) == 0
     assert (render.kwargs["warehouse"], render.kwargs["out"]) == (Path("p.duckdb"), Path("o"))
@@ -256,3 +261,12 @@ def test_exit_codes_pass_through_and_settings_errors_are_2(record, monkeypatch, 
     with pytest.raises(SystemExit) as exit_:
         cli.main(["build", "--max-shrink", "lots"])  # argparse: a usage error
     assert exit_.value.code == 2
+
+
+def test_readme_names_every_exit_code():
+    from boernedata.exit_codes import ExitCode
+    from boernedata.settings import PROJECT_DIR
+
+    readme = (PROJECT_DIR / "README.md").read_text("utf-8")
+    for code in ExitCode:
+        assert f"\n| {int(code)} | " in readme, code

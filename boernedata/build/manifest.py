@@ -21,6 +21,7 @@ from pathlib import Path
 from boernedata import __version__
 from boernedata import landing_zone as zone
 from boernedata.build.lock import holder_note
+from boernedata.exit_codes import ExitCode
 from boernedata.releases import (
     HEADLINE_TABLE,
     KEEP_RELEASES,
@@ -129,12 +130,12 @@ def status(warehouse: Path) -> int:
         )
         if running:
             print(running, file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     print(format_manifest(manifest, paths))
     print(format_releases(paths))
     if running:
         print(f"\n{running}")
-    return 0
+    return ExitCode.OK
 
 
 def format_manifest(m: dict, paths: Paths) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from boernedata.build.errors import BuildError
 from boernedata.build.lock import BuildLock
+from boernedata.exit_codes import ExitCode
 from boernedata.releases import (
     MANIFEST,
     PUBLISHED_DB,
@@ -36,7 +37,7 @@ def rollback(warehouse: Path, to: str | None = None) -> int:
         lock = BuildLock.acquire(paths.lock) if paths.root.is_dir() else None
     except BuildError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
-        return 3
+        return ExitCode.BUSY
     try:
         current = current_release(paths)
         if current is None:
@@ -45,11 +46,11 @@ def rollback(warehouse: Path, to: str | None = None) -> int:
                 "so there is nothing to roll back. Run `boernedata build`.",
                 file=sys.stderr,
             )
-            return 1
+            return ExitCode.FAILED
         target, problem = _rollback_target(paths, current, to)
         if target is None:
             print(f"{prog}: {problem} Nothing changed: {describe(current)} stays published.", file=sys.stderr)
-            return 1
+            return ExitCode.FAILED
         swap_published(paths, target)
         before = predecessor(paths, target)
         print(f"{prog}: restored {describe(target)}, in place of {describe(current)}.")
@@ -59,7 +60,7 @@ def rollback(warehouse: Path, to: str | None = None) -> int:
             else f"{prog}: no release before it is kept, so a further rollback is not possible."
         )
         print(f"{prog}: the next `boernedata build` checks shrinking tables against the restored release.")
-        return 0
+        return ExitCode.OK
     finally:
         if lock is not None:
             lock.release()

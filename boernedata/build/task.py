@@ -24,6 +24,7 @@ from boernedata.build import dbt_runner, manifest, publish
 from boernedata.build.checks import Checks, refuse_empty_sources, refuse_shrink, unknown_extracts
 from boernedata.build.errors import BuildError, err, say
 from boernedata.build.lock import BuildLock, check_internal_file_free, landing_lock
+from boernedata.exit_codes import ExitCode
 from boernedata.releases import (
     Paths,
     current_release,
@@ -56,25 +57,25 @@ def build(
             f"the landing folder {landing} does not exist. Run `boernedata land --landing {landing}` first "
             f"(or point --landing / ${settings.ENV_LANDING} at it)."
         )
-        return 2
+        return ExitCode.CANNOT_RUN
     unknown = unknown_extracts(list(options.allow_empty))
     if unknown:
         _err(
             f"--allow-empty / ${settings.ENV_ALLOW_EMPTY} names {', '.join(unknown)}, which is no extract of "
             "the contracts; use `system/extract` as in the raw folder, e.g. aula/kommegaa."
         )
-        return 2
+        return ExitCode.CANNOT_RUN
     paths.root.mkdir(parents=True, exist_ok=True)
     try:
         lock = BuildLock.acquire(paths.lock)
     except BuildError as exc:
         _err(str(exc))
-        return 3
+        return ExitCode.BUSY
     try:
         return _locked_build(paths, landing, project_dir, list(dbt_args), lock, options)
     except BuildError as exc:
         _err(f"{exc}\n{_previous_publication_note(paths)}")
-        return 1
+        return ExitCode.FAILED
     except KeyboardInterrupt:
         _err(f"interrupted; nothing was published. {_previous_publication_note(paths)}")
         raise
@@ -154,7 +155,7 @@ def _locked_build(
     prune_releases(paths)
     rows = ", ".join(f"{t} {c['rows']}" for t, c in counts.items())
     _say(f"published build {build_id} to {paths.published}/ ({rows} rows)")
-    return 0
+    return ExitCode.OK
 
 
 def _previous_publication_note(paths: Paths) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from boernedata import landing_zone as zone
 from boernedata.contracts import EXTRACTS_BY_KEY
+from boernedata.exit_codes import ExitCode
 from boernedata.landing import persons
 from boernedata.landing.cpr import Pseudonymizer
 from boernedata.landing.delivery import RunContext, land_path
@@ -96,7 +97,7 @@ class Run:
                 "pseudonymized with, so new rows would not match them. Set the key it was built with, or "
                 "land into an empty folder to pseudonymize every delivery with this key. Nothing landed."
             )
-            return 2
+            return ExitCode.CANNOT_RUN
         files = self.files()
         if self.ctx.reland:
             self.say(
@@ -124,7 +125,7 @@ class Run:
             persons.compact(self.landing)
         except persons.PersonKeyCollision as exc:
             self.say(f"ERROR: {exc}")
-            return 2
+            return ExitCode.CANNOT_RUN
         extracts = {
             o.delivery.extract: EXTRACTS_BY_KEY[o.delivery.extract]
             for o in self.outcomes
@@ -154,9 +155,9 @@ class Run:
                 "or deliver the complete files again."
             )
         if rejected or held:
-            self.say("Exit status 1.")
-            return 1
-        return 0
+            self.say(f"Exit status {int(ExitCode.FAILED)}.")
+            return ExitCode.FAILED
+        return ExitCode.OK
 
     def _order(self, files: list[Path], sizes: dict[str, int]) -> list[Path]:
         """Extract by extract, the smallest extracts first, each one's files largest first. A suite
@@ -216,10 +217,10 @@ def land(raw: Path, landing: Path, key: bytes, progress: bool, rules: HoldRules 
             "or pass --raw",
             file=sys.stderr,
         )
-        return 2
+        return ExitCode.CANNOT_RUN
     try:
         with zone.lock(landing, timeout=5):
             return Run(raw, landing, key, progress, rules).land_all()
     except Timeout:
         print(f"boernedata land: another landing run holds {landing}; wait for it to finish", file=sys.stderr)
-        return 2
+        return ExitCode.CANNOT_RUN
