@@ -689,8 +689,8 @@ def person_key_name(column_name: str) -> str:
 # The person register (`<landing>/_persons/`, landing_zone.py): one row per person ever landed. A landed
 # CPR column holds the person's key (the first 8 bytes of the pseudonym as a signed integer: the same
 # person, the same key in every run and file); the pseudonym HMAC-SHA256(key, CPR) and what the CPR
-# number says (birth date, sex) are stored here once, not on every row (copenhagen: 2.6 GB of landed
-# Parquet -> 0.9 GB).
+# number says (birth date, sex) are stored here once, not on every row (a third of the landed Parquet:
+# docs/benchmarks.md).
 PERSONS_SCHEMA = pa.schema(
     [
         pa.field("person_key", pa.int64(), nullable=False),
@@ -703,7 +703,7 @@ PERSONS_SCHEMA = pa.schema(
 
 def landed_schema(ex: Extract) -> pa.Schema:
     """The landed columns; a required column is not nullable (a row missing it is quarantined, and the
-    Parquet writer then stores no definition levels: check-in file written ~20% faster)."""
+    Parquet writer then stores no definition levels, and writes the check-in file faster)."""
     fields: list[pa.Field] = []
     for col in ex.columns:
         if col.kind == "cpr":

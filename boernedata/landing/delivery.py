@@ -64,8 +64,8 @@ def land_path(ctx: RunContext, path: Path) -> FileOutcome:
     started = time.perf_counter()
     ex = EXTRACTS_BY_KEY.get("/".join(parts[:2])) if len(parts) == 3 else None
     period = ex.parse_file_name(parts[2]) if ex else None
-    # A text extract is read whole anyway: read once, hashed and parsed from memory (3.2 GB of the
-    # copenhagen scale not read twice); Parquet is hashed from a memory map and read by row group.
+    # A text extract is read whole anyway: read once, hashed and parsed from memory, not read twice;
+    # Parquet is hashed from a memory map and read by row group.
     data = path.read_bytes() if ex is not None and period is not None and ex.fmt != "parquet" else None
     digest = content_hash(data, path)
     if ex is None or period is None:
@@ -271,7 +271,7 @@ class _FileLanding:
             return
         k = min(n, self.quota - self.sampled)
         # a copy of the k rows (a slice would keep the batch's buffers alive until the extract's suite
-        # runs, and pickle them whole: 6 GB resident at copenhagen)
+        # runs, and pickle them whole: docs/benchmarks.md)
         head = full.drop_columns(NOT_SAMPLED).take(pa.array(np.arange(k))).cast(self.sample_schema)
         counts = Counter()
         for c, r, m in parsed.checks:
@@ -344,7 +344,7 @@ def _example_period(ex: Extract) -> str:
 
 def content_hash(data: bytes | None, path: Path) -> str:
     """The delivery's identity in the ledger: BLAKE3 of its bytes (`data`, or the file mapped into memory
-    and hashed as it is read), as "blake3:<hex>". BLAKE3, not SHA-256: 5.5 against 1.2 GB/s here, 3 s of
-    CPU less a copenhagen run, and as collision-resistant."""
+    and hashed as it is read), as "blake3:<hex>". BLAKE3, not SHA-256: several times faster
+    (docs/benchmarks.md) and as collision-resistant."""
     h = blake3.blake3(data) if data is not None else blake3.blake3().update_mmap(path)
     return f"blake3:{h.hexdigest()}"

@@ -1,7 +1,7 @@
 """The Great Expectations worker process: `python -m boernedata.landing.ge_worker`.
 
-Importing GE takes ~3 s and validating competes with landing for the interpreter, so validation runs in
-a child process on the machine's other core. Protocol on stdin/stdout: 8-byte big-endian length, then a
+Importing GE takes seconds and validating competes with landing for the interpreter, so validation runs
+in a child process on the machine's other core. Protocol on stdin/stdout: 8-byte big-endian length, then a
 pickle; requests are (job id, extract key, Arrow table), replies (job id, results or an error text).
 A plain subprocess, not multiprocessing: spawn would re-run an unguarded calling script, fork after
 Arrow's thread pools started is unsafe.

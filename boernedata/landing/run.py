@@ -31,9 +31,8 @@ from boernedata.landing.report import write_report
 from boernedata.landing.suite_runner import SuiteRunner
 
 # Files landed at the same time: one more than the cores, so a thread waiting on I/O leaves no core
-# free (copenhagen on 2 cores, medians of 3: 2 -> 42.7 s, 3 -> 42.8 s, 4 -> 42.0 s, within this
-# machine's noise; an earlier, slower landing measured 2 -> 68.6 s, 3 -> 62.2 s), capped because every
-# file in flight holds its raw bytes and a batch in memory.
+# free (measured: docs/benchmarks.md), capped because every file in flight holds its raw bytes and a
+# batch in memory.
 WORKERS = min(8, (os.cpu_count() or 2) + 1)
 
 
@@ -161,9 +160,9 @@ class Run:
 
     def _order(self, files: list[Path], sizes: dict[str, int]) -> list[Path]:
         """Extract by extract, the smallest extracts first, each one's files largest first. A suite
-        validates when the extract's last file lands and costs ~0.2 s however small the extract: the
-        small ones validate while the large ones land. (Largest files first over all left the worker
-        validating 15 small extracts 2.3 s after the last copenhagen file, one core idle.)"""
+        validates when the extract's last file lands and costs about the same however small the extract:
+        the small ones validate while the large ones land. (Largest files first over all left the worker
+        validating small extracts after the last file had landed, one core idle: docs/benchmarks.md.)"""
 
         def size(p: Path) -> int:
             return sizes[p.relative_to(self.raw).as_posix()]
@@ -180,8 +179,8 @@ class Run:
     def _land_each(self, files: list[Path]) -> Iterator[FileOutcome]:
         """The outcome of every file, as each finishes, WORKERS files at a time: Arrow's kernels, Parquet
         I/O and hashing release the GIL, so every core works. Threads, not processes: one worker
-        process per core was tried at copenhagen on 2 cores (70-72 s against 68-75 s for 3 threads),
-        no gain for the extra code, as each process imports everything and HMACs every number again."""
+        process per core was tried and gained nothing for the extra code (docs/benchmarks.md), as each
+        process imports everything and HMACs every number again."""
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             for future in as_completed([pool.submit(land_path, self.ctx, p) for p in files]):
                 yield future.result()

@@ -1,9 +1,9 @@
 """Validating a landing run's parsed rows with the extracts' suites, and cross-checking the quarantine.
 
-GE 1.x validates pandas frames only and costs ~0.1-0.5 s per validation, too slow for every row of tens
-of millions of check-in events. So the vectorized checks of parse.py read every row and decide the
-quarantine, and the suite of each extract runs on the *parsed* frames (typed values, unparseable values
-null, before quarantine) of every file landed in the run: all rows of a small file, the first
+GE 1.x validates pandas frames only, and a validation takes far too long for every row of tens of millions
+of check-in events (docs/benchmarks.md). So the vectorized checks of parse.py read every row and decide
+the quarantine, and the suite of each extract runs on the *parsed* frames (typed values, unparseable
+values null, before quarantine) of every file landed in the run: all rows of a small file, the first
 sample_rows() rows of a large one (~100 000 rows per extract and run), in a worker process beside the
 landing (ge_worker.py), each extract as soon as its last file has landed. Its results are shown per file
 in the report, and each expectation is cross-checked against the quarantine: on the same rows GE must
@@ -49,7 +49,7 @@ class ExpectationResult:
 
 @dataclass
 class _Pending:
-    tables: list[pa.Table] = field(default_factory=list)  # Arrow: pickled 10x faster than pandas
+    tables: list[pa.Table] = field(default_factory=list)  # Arrow: pickled much faster than pandas
     # per file: {(source column, reason): count on the sampled rows}
     counts: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     rows: int = 0
@@ -91,7 +91,7 @@ class SuiteRunner:
             return
         table = pa.concat_tables(p.tables)
         # Rows by source file as codes: counting per file is then a bincount (np.unique on the file
-        # names sorted Python strings: ~1 s at the end of a copenhagen run)
+        # names sorted Python strings, slowly, at the end of a run)
         files = _Files.of(table.column("_source_file"))
         self.start()
         if self.in_process:

@@ -20,8 +20,8 @@ def validate(key: str, table: pa.Table) -> list[tuple[int, str, bool, list[int],
     """Run the suite of extract `key` on the pandas frame of a table of parsed rows (strings plain, as
     the landing casts its samples); (spec index, type, success, unexpected rows, error).
 
-    The whole suite runs for success only (GE's BOOLEAN_ONLY: 3.7 s against 5.5 s for the 29
-    copenhagen validations); only an expectation that fails runs again, for its unexpected rows."""
+    The whole suite runs for success only (GE's BOOLEAN_ONLY, the fastest result format:
+    docs/benchmarks.md); only an expectation that fails runs again, for its unexpected rows."""
     from boernedata.contracts import extract
 
     ctx, batch_def = ge_context()

@@ -47,16 +47,16 @@ def landed_table(schema: pa.Schema, columns, lines, rel: str, period: str, loade
 
 
 class LandedWriter:
-    """The landed Parquet file of one delivery, written batch by batch; the first batch's values choose
-    the encodings (store_schema=False: the file reads back as the landed schema, strings as strings).
+    """The landed Parquet file of one delivery, written batch by batch; the first batch's values choose the
+    encodings (store_schema=False: the file reads back as the landed schema, strings as strings).
 
     Dictionary pages for dates and for strings and person keys that repeat in the first batch (a child's
     key on its check-ins; a parent's key is written plain); delta encoding for other integers and
-    timestamps (ids, line numbers and event times mostly grow: check-in file 36 MB -> 17 MB, written
-    faster than with dictionary or plain pages); min/max statistics for all but strings (row-group
-    pruning on dates and times). A string column whose values hardly repeat in the first batch (a
-    guardian id per row) is written plain. Person keys (random, which snappy cannot shrink) and
-    delta-encoded columns (already packed) are not compressed."""
+    timestamps (ids, line numbers and event times mostly grow: the check-in file half the size, and
+    written faster than with dictionary or plain pages; docs/benchmarks.md); min/max statistics for all
+    but strings (row-group pruning on dates and times). A string column whose values hardly repeat in the
+    first batch (a guardian id per row) is written plain. Person keys (random, which snappy cannot shrink)
+    and delta-encoded columns (already packed) are not compressed."""
 
     def __init__(self, path: Path, ex: Extract, schema: pa.Schema) -> None:
         self.path, self.ex, self.schema = path, ex, schema
@@ -91,8 +91,8 @@ class LandedWriter:
             col = first.column(name)
             if not pa.types.is_dictionary(col.type):
                 return False
-            # A batch's columns are one chunk each: combine_chunks would copy it (1.8 s per copenhagen
-            # run). Dictionary entries, not distinct values (counting those costs more)
+            # A batch's columns are one chunk each: combine_chunks would copy it. Dictionary entries,
+            # not distinct values (counting those costs more)
             entries = sum(len(c.dictionary) for c in col.chunks)
             return entries * DICTIONARY_SHARE <= first.num_rows
 
