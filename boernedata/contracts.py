@@ -1,14 +1,16 @@
-"""The raw extract contracts (../shared/spec/raw-extracts.md) as data, and the landed schema they map to.
+"""The raw extract contracts as data, and the landed schema they map to.
 
-One place describes every extract: where its files live, how they are encoded, every column with its
-type and allowed values. The generator writes these files, the landing step reads and validates them
-(its Great Expectations suites are built from this module), and the dbt sources read the landed Parquet
-whose schema `landed_schema()` derives from it. Change a contract here and all three follow.
+One place describes every extract the source systems deliver: where its files live under the raw folder
+(`<raw>/<system>/<extract>/<prefix>_<period>.<ext>`, raw_dir and Extract.file_name), how they are
+encoded, every column with its type and allowed values. The generator writes these files, the landing
+step reads and validates them (its Great Expectations suites are built from this module), and the dbt
+sources read the landed Parquet whose schema `landed_schema()` derives from it. Change a contract here
+and all three follow. Where the landed files live: landing_zone.py.
 
 Landed schema rules (the interface between `boernedata land` and the dbt sources):
-- a `cpr` column `<p>cpr` becomes `<p>pseudonym` (HMAC-SHA256 hex), `<p>birth_date` (date) and
-  `<p>sex` (`M`/`K`), derived from the number before it is dropped; e.g. `cpr` -> `pseudonym`,
-  `birth_date`, `sex`; `child_cpr` -> `child_pseudonym`, `child_birth_date`, `child_sex`.
+- a `cpr` column `<p>cpr` becomes `<p>person_key` (int64: the first 8 bytes of the person's pseudonym),
+  e.g. `cpr` -> `person_key`, `child_cpr` -> `child_person_key`; the pseudonym HMAC-SHA256(key, CPR),
+  the birth date and the sex are in the person register (PERSONS_SCHEMA), once per person.
 - every landed row carries `_source_file` (path under the raw folder), `_source_line` (1-based line
   number of the row in the file, header = line 1; row number for Parquet), `_period` (the period token of
   the file name) and `_loaded_at` (timestamp of the landing run, for dbt source freshness).
@@ -145,7 +147,7 @@ def school_year_token(start_year: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Column helpers (kept short so the table below reads like the spec)
+# Column helpers (kept short so the table below reads like the contract document)
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -190,7 +192,7 @@ COST_CENTRE = r"\d{10}"
 FUNCTION_CODE = r"\d\.\d{2}\.\d{2}"
 
 # ---------------------------------------------------------------------------------------------------
-# The contracts, in the order of raw-extracts.md
+# The contracts, one per extract, in the order the source systems' contract document lists them
 # ---------------------------------------------------------------------------------------------------
 
 EXTRACTS: tuple[Extract, ...] = (

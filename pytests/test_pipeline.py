@@ -1,9 +1,10 @@
 """The whole product on the tiny synthetic municipality: generate → land → build → publish → datapakke.
 
 These tests read what the CLI left behind (conftest.tiny_pipeline) and check the contracts that an
-independent checker relies on: the published tables and columns exactly as indicators.md names them,
-every catalogue indicator built with plausible values, suppression, no CPR number anywhere past landing,
-no child-level relation in the published file, and row counts that reconcile at landing.
+independent checker relies on: the published tables and columns exactly as the published interface
+names them (docs/architecture.md), every catalogue indicator built with plausible values, suppression,
+no CPR number anywhere past landing, no child-level relation in the published file, and row counts that
+reconcile at landing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from boernedata.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 
-# indicators.md, "The published interface": column names (and order) are part of the contract.
+# docs/architecture.md, "The published interface": column names (and order) are part of the contract.
 PUBLISHED_COLUMNS = {
     "institutions": [
         "institution_id",
@@ -109,7 +110,7 @@ PUBLISHED_COLUMNS["institution_indicators_labelled"] = [
     "period_label_da",
 ]
 
-# Plausible ranges per indicator (domain.md): a value outside means a broken formula or extract.
+# Plausible ranges per indicator: a value outside means a broken formula or extract.
 PLAUSIBLE = {
     "dt_children_per_adult": (1, 15),
     "dt_hours_per_day": (3, 11),
@@ -203,7 +204,7 @@ def test_every_indicator_is_built_with_plausible_values(tiny_pipeline):
 def test_every_indicator_is_plausible_at_small_scale(small_pipeline):
     """The issue's bar: every catalogue code has unsuppressed, plausible values at `small` scale."""
     assert_every_indicator_is_plausible(small_pipeline, min_share_with_value=1.0)
-    # Per-sector realism at a real municipality's size (domain.md): schools of hundreds of pupils.
+    # Per-sector realism at a real municipality's size: schools of hundreds of pupils.
     (class_size,) = published(
         small_pipeline,
         "select median(value) from marts.institution_indicators where indicator_code = 'sk_class_size'",

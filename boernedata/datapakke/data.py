@@ -21,7 +21,8 @@ from boernedata.datapakke import periods, withheld
 from boernedata.releases import published_db
 from boernedata.settings import DEFAULT_WAREHOUSE
 
-# The columns of the published interface (../shared/spec/indicators.md) that the packages read.
+# The columns of the published interface (docs/architecture.md, "The published interface") that the
+# packages read.
 REQUIRED_COLUMNS = {
     "institutions": [
         "institution_id", "name", "institution_type", "sector", "ownership", "district", "normed_places",

@@ -27,7 +27,7 @@ SEXES = pa.array(["K", "M"])  # by the parity of the 10th digit: even K, odd M
 
 
 def century(yy: int, digit7: int) -> int | None:
-    """The birth century from the two-digit year and the 7th digit (domain.md)."""
+    """The birth century from the two-digit year and the 7th digit (docs/architecture.md, "CPR numbers")."""
     if digit7 <= 3:
         return 1900
     if digit7 in (4, 9):
@@ -63,7 +63,7 @@ class Pseudonymizer:
     """HMAC-SHA256(key, normalized CPR), cached for the run by normalized number.
 
     Validation is vectorized over a batch (parse_cpr_array); only numbers never seen before in the run
-    go through Python, for the HMAC. A landed CPR column holds the person key (contracts.PERSONS_DIR);
+    go through Python, for the HMAC. A landed CPR column holds the person key (contracts.PERSONS_SCHEMA);
     the persons first seen since the last call of new_persons() go to the register.
     """
 
