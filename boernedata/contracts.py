@@ -5,7 +5,8 @@ One place describes every extract the source systems deliver: where its files li
 encoded, every column with its type and allowed values. The generator writes these files, the landing
 step reads and validates them (its Great Expectations suites are built from this module), and the dbt
 sources read the landed Parquet whose schema `landed_schema()` derives from it. Change a contract here
-and all three follow. Where the landed files live: landing_zone.py.
+and all three follow. The summary for people: docs/raw_extracts.md; where the landed files live:
+landing_zone.py.
 
 Landed schema rules (the interface between `boernedata land` and the dbt sources):
 - a `cpr` column `<p>cpr` becomes `<p>person_key` (int64: the first 8 bytes of the person's pseudonym),
@@ -147,7 +148,7 @@ def school_year_token(start_year: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Column helpers (kept short so the table below reads like the contract document)
+# Column helpers (kept short so the table below reads like the contract)
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -192,7 +193,7 @@ COST_CENTRE = r"\d{10}"
 FUNCTION_CODE = r"\d\.\d{2}\.\d{2}"
 
 # ---------------------------------------------------------------------------------------------------
-# The contracts, one per extract, in the order the source systems' contract document lists them
+# The contracts, one per extract, in the order of docs/raw_extracts.md
 # ---------------------------------------------------------------------------------------------------
 
 EXTRACTS: tuple[Extract, ...] = (

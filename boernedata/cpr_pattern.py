@@ -1,9 +1,9 @@
 """What a CPR number looks like in text: the one pattern that redaction, quarantine masking and the data
 packages use.
 
-A CPR number is `DDMMYY-SSSS`: six digits of birth date and a four-digit serial (docs/architecture.md,
-"CPR numbers"). In text it is written with the hyphen, without it, or with a space, so all three count:
-`010203-1234`, `0102031234`, `010203 1234`. What does not count:
+A CPR number is `DDMMYY-SSSS`: six digits of birth date and a four-digit serial (docs/raw_extracts.md,
+"Conventions"; docs/architecture.md, "CPR numbers"). In text it is written with the hyphen, without it,
+or with a space, so all three count: `010203-1234`, `0102031234`, `010203 1234`. What does not count:
 
 - ten digits inside a longer run of digits (an account, EAN or invoice number of 11 digits or more);
 - ten digits right after `+`: `+4512345678` is a phone number with its country code, which free-text

@@ -1,6 +1,6 @@
 """Disclosure control, attacked: a reader who holds only the published file must not recover any withheld
-value, numerator, denominator or n by adding and subtracting published cells (README, "Privacy: what is
-withheld and why"), and most cells with n >= 5 must stay published.
+value, numerator, denominator or n by adding and subtracting published cells (docs/publication_rules.md,
+"No disclosure by differencing"), and most cells with n >= 5 must stay published.
 
 The attacks (pytests/disclosure_attack.py) are played on the published DuckDB file of a real build. To show
 they have teeth, the same attacks are played on the cells the warehouse would publish with primary

@@ -1,8 +1,8 @@
 """One indicator in one data package: the institution's value for the period shown, the district and
 municipality values of its own benchmark group, the previous value, the trend and the comparison.
 
-Benchmarks are like with like (README, "What the numbers are, and what they are not"): a value is
-looked up by (scope, benchmark group, indicator, period), so a special school is compared with
+Benchmarks are like with like (docs/publication_rules.md, "Benchmarks are pooled, like with like"): a
+value is looked up by (scope, benchmark group, indicator, period), so a special school is compared with
 special schools only and a childminder with childminders; every verdict (better, worse, the same) is
 against the district value of that same group, and says which group it is.
 

@@ -47,8 +47,8 @@ def easter(year: int) -> dt.date:
 
 
 def public_holidays(year: int) -> dict[dt.date, str]:
-    """Daycare is closed on these, store bededag until 2023 inclusive (the same days as the seed
-    danish_public_holidays, seeds/_seeds.yml)."""
+    """Daycare is closed on these (docs/raw_extracts.md §5, the seed danish_public_holidays), store
+    bededag until 2023 inclusive."""
     e = easter(year)
     days = {
         dt.date(year, 1, 1): "Nytårsdag",

@@ -27,7 +27,7 @@ SEXES = pa.array(["K", "M"])  # by the parity of the 10th digit: even K, odd M
 
 
 def century(yy: int, digit7: int) -> int | None:
-    """The birth century from the two-digit year and the 7th digit (docs/architecture.md, "CPR numbers")."""
+    """The birth century from the two-digit year and the 7th digit (docs/raw_extracts.md, "Conventions")."""
     if digit7 <= 3:
         return 1900
     if digit7 in (4, 9):

@@ -343,8 +343,8 @@ def parse_batch(ex: Extract, table: pa.Table, pseudo: Pseudonymizer) -> Parsed:
 
 
 def _trivsel_0_3(out: Parsed) -> None:
-    """The contract of trivsel/svar (its notes in contracts.py): question_no ≤ 20 and answer ≤ 3 for
-    survey_version 0-3."""
+    """docs/raw_extracts.md §16 (and the notes of trivsel/svar in contracts.py): question_no ≤ 20 and
+    answer ≤ 3 for survey_version 0-3."""
     young = pc.equal(plain(out.columns["survey_version"]), "0-3")
     bad = pc.and_(
         young, pc.or_kleene(pc.greater(out.columns["question_no"], 20), pc.greater(out.columns["answer"], 3))
