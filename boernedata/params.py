@@ -16,7 +16,7 @@ from typing import Any
 
 from boernedata import settings
 from boernedata.generate.config import SCALES
-from boernedata.releases import published_db
+from boernedata.releases import PUBLISHED_DIR, published_db
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,8 @@ LANDING = Option(
 )
 WAREHOUSE = Option(
     ("--warehouse",),
-    "internal DuckDB file; the publication is beside it in published/ (default {env} or {default})",
+    f"internal DuckDB file; the publication is beside it in {PUBLISHED_DIR}/ "
+    "(default {env} or {default})",
     settings.ENV_WAREHOUSE,
     settings.DEFAULT_WAREHOUSE,
     _path,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from boernedata import landing_zone as zone
 from boernedata import settings
 from boernedata.build.errors import BuildError
 
@@ -97,7 +98,7 @@ def empty_sources_message(landing: Path, empty: list[str], total: int) -> str:
         return (
             f"refusing to publish: the landing folder {landing} holds no landed rows at all (none of the "
             f"{total} extracts has any). Land the raw extracts first (`boernedata land --landing "
-            f"{landing}`), or point --landing / $BOERNEDATA_LANDING at the right folder."
+            f"{landing}`), or point --landing / ${settings.ENV_LANDING} at the right folder."
         )
     names = ", ".join(empty)
     return (
@@ -106,7 +107,7 @@ def empty_sources_message(landing: Path, empty: list[str], total: int) -> str:
         "their deliveries (`boernedata land`; the landing report says whether a file was rejected or held). "
         "If the municipality really does not deliver an extract (e.g. aula/kommegaa when all check-in goes "
         f"through KBH Barn), name it: `boernedata build --allow-empty {empty[0]}` or "
-        f"BOERNEDATA_ALLOW_EMPTY={','.join(empty)}."
+        f"{settings.ENV_ALLOW_EMPTY}={','.join(empty)}."
     )
 
 
@@ -131,9 +132,9 @@ def shrink_message(shrunk: list[Shrink], previous: dict, max_pct: float) -> str:
         f"{previous.get('finished_at')}):\n"
         + "\n".join(lines)
         + "\nThe usual cause is a missing or partial delivery: check the landing report "
-        "(<landing>/_reports/latest.html) and `boernedata status`, deliver what is missing and build "
-        "again. If the drop is right (e.g. data withdrawn on purpose), build again with --allow-shrink; "
-        "the limit is --max-shrink PCT or $BOERNEDATA_MAX_TABLE_SHRINK_PCT."
+        f"({zone.latest_report(Path('<landing>'))}) and `boernedata status`, deliver what is missing and "
+        "build again. If the drop is right (e.g. data withdrawn on purpose), build again with "
+        f"--allow-shrink; the limit is --max-shrink PCT or ${settings.ENV_MAX_TABLE_SHRINK}."
     )
 
 

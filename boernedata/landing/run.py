@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from boernedata import landing_zone as zone
+from boernedata import settings
 from boernedata.contracts import EXTRACTS_BY_KEY
 from boernedata.exit_codes import ExitCode
 from boernedata.landing import persons
@@ -92,7 +93,7 @@ class Run:
 
         if not persons.key_matches(self.landing, self.pseudo.pseudonym(persons.KEY_CHECK_TEXT)):
             self.say(
-                f"ERROR: BOERNEDATA_PSEUDONYM_KEY is not the key the rows in {self.landing} were "
+                f"ERROR: {settings.ENV_PSEUDONYM_KEY} is not the key the rows in {self.landing} were "
                 "pseudonymized with, so new rows would not match them. Set the key it was built with, or "
                 "land into an empty folder to pseudonymize every delivery with this key. Nothing landed."
             )

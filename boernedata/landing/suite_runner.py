@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from boernedata import settings
 from boernedata.contracts import Extract
 from boernedata.landing.ge_worker import shared_worker
 from boernedata.landing.suites import suite_specs
@@ -62,7 +63,7 @@ class SuiteRunner:
         self.pending: dict[str, _Pending] = {}
         self.results: dict[str, dict[str, ExpectationResult]] = {}
         self.errors: list[str] = []
-        self.in_process = in_process or os.environ.get("BOERNEDATA_GE_IN_PROCESS") == "1"
+        self.in_process = in_process or os.environ.get(settings.ENV_GE_IN_PROCESS) == "1"
         self._jobs: list[tuple[Extract, _Pending, _Files, pa.Table, int]] = []
         self._w = None
 
