@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from boernedata import releases
+
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "boernedata.cli"]
 
@@ -56,7 +58,7 @@ def main() -> int:
     peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     print(f"\nbuild (dbt build + publish): {t:.1f} s wall, peak RSS of a child process {peak_mb:.0f} MB")
 
-    results = json.loads((warehouse.parent / ".dbt" / "target" / "run_results.json").read_text())
+    results = json.loads((releases.Paths.of(warehouse).dbt_target / "run_results.json").read_text())
     nodes = sorted(results["results"], key=lambda r: -r["execution_time"])
     kinds: dict[str, list[float]] = {}
     for r in nodes:
@@ -67,9 +69,9 @@ def main() -> int:
     for r in nodes[: args.top]:
         print(f"  {r['execution_time']:7.2f} s  {r['status']:8} {r['unique_id']}")
 
-    manifest = json.loads((warehouse.parent / "published" / "manifest.json").read_text())
+    manifest = json.loads((releases.Paths.of(warehouse).published / releases.MANIFEST).read_text())
     print("\npublished row counts:", json.dumps(manifest.get("tables", {}), indent=None))
-    files = {"internal": warehouse, "published": warehouse.parent / "published" / "boernedata.duckdb"}
+    files = {"internal": warehouse, "published": releases.published_db(warehouse)}
     sizes = {name: path.stat().st_size for name, path in files.items()}
     print("file sizes (MB):", {k: round(v / 1e6, 1) for k, v in sizes.items()})
     print(f"\nwork folder: {work}")

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "pytests"))
 
 # Copenhagen: ≈ 350 municipal and self-governing daycare units (+ private), 73 schools, and the leisure
-# offers (SFOs, fritidshjem, klubber); ≈ 650 institutions in all (../shared/spec/domain.md).
+# offers (SFOs, fritidshjem, klubber); ≈ 650 institutions in all.
 COPENHAGEN = {"dagtilbud": 420, "skole": 73, "fritid": 160}
 
 

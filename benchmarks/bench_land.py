@@ -90,8 +90,8 @@ def duckdb_read(raw: Path) -> dict:
 
 def land_only(raw: Path, landing: Path) -> dict:
     from boernedata.landing import land
+    from boernedata.landing.ge_worker import stop_worker
     from boernedata.landing.ledger import Ledger
-    from boernedata.landing.suites import stop_worker
 
     t = time.perf_counter()
     rc = land(raw, landing, b"benchmark-key-not-a-secret-0123456", progress=False)

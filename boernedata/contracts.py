@@ -1,14 +1,17 @@
-"""The raw extract contracts (../shared/spec/raw-extracts.md) as data, and the landed schema they map to.
+"""The raw extract contracts as data, and the landed schema they map to.
 
-One place describes every extract: where its files live, how they are encoded, every column with its
-type and allowed values. The generator writes these files, the landing step reads and validates them
-(its Great Expectations suites are built from this module), and the dbt sources read the landed Parquet
-whose schema `landed_schema()` derives from it. Change a contract here and all three follow.
+One place describes every extract the source systems deliver: where its files live under the raw folder
+(`<raw>/<system>/<extract>/<prefix>_<period>.<ext>`, raw_dir and Extract.file_name), how they are
+encoded, every column with its type and allowed values. The generator writes these files, the landing
+step reads and validates them (its Great Expectations suites are built from this module), and the dbt
+sources read the landed Parquet whose schema `landed_schema()` derives from it. Change a contract here
+and all three follow. The summary for people: docs/raw_extracts.md; where the landed files live:
+landing_zone.py.
 
 Landed schema rules (the interface between `boernedata land` and the dbt sources):
-- a `cpr` column `<p>cpr` becomes `<p>pseudonym` (HMAC-SHA256 hex), `<p>birth_date` (date) and
-  `<p>sex` (`M`/`K`), derived from the number before it is dropped; e.g. `cpr` -> `pseudonym`,
-  `birth_date`, `sex`; `child_cpr` -> `child_pseudonym`, `child_birth_date`, `child_sex`.
+- a `cpr` column `<p>cpr` becomes `<p>person_key` (int64: the first 8 bytes of the person's pseudonym),
+  e.g. `cpr` -> `person_key`, `child_cpr` -> `child_person_key`; the pseudonym HMAC-SHA256(key, CPR),
+  the birth date and the sex are in the person register (PERSONS_SCHEMA), once per person.
 - every landed row carries `_source_file` (path under the raw folder), `_source_line` (1-based line
   number of the row in the file, header = line 1; row number for Parquet), `_period` (the period token of
   the file name) and `_loaded_at` (timestamp of the landing run, for dbt source freshness).
@@ -145,7 +148,7 @@ def school_year_token(start_year: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Column helpers (kept short so the table below reads like the spec)
+# Column helpers (kept short so the table below reads like the contract)
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -190,7 +193,7 @@ COST_CENTRE = r"\d{10}"
 FUNCTION_CODE = r"\d\.\d{2}\.\d{2}"
 
 # ---------------------------------------------------------------------------------------------------
-# The contracts, in the order of raw-extracts.md
+# The contracts, one per extract, in the order of docs/raw_extracts.md
 # ---------------------------------------------------------------------------------------------------
 
 EXTRACTS: tuple[Extract, ...] = (
@@ -686,11 +689,11 @@ def person_key_name(column_name: str) -> str:
     return f"{column_name[: -len('cpr')]}person_key"
 
 
-# The person register, `<landing>/_persons/`: one row per person ever landed. A landed CPR column holds
-# the person's key (the first 8 bytes of the pseudonym as a signed integer: the same person, the same
-# key in every run and file); the pseudonym HMAC-SHA256(key, CPR) and what the CPR number says (birth
-# date, sex) are stored here once, not on every row (copenhagen: 2.6 GB of landed Parquet -> 0.9 GB).
-PERSONS_DIR = "_persons"
+# The person register (`<landing>/_persons/`, landing_zone.py): one row per person ever landed. A landed
+# CPR column holds the person's key (the first 8 bytes of the pseudonym as a signed integer: the same
+# person, the same key in every run and file); the pseudonym HMAC-SHA256(key, CPR) and what the CPR
+# number says (birth date, sex) are stored here once, not on every row (a third of the landed Parquet:
+# docs/benchmarks.md).
 PERSONS_SCHEMA = pa.schema(
     [
         pa.field("person_key", pa.int64(), nullable=False),
@@ -703,7 +706,7 @@ PERSONS_SCHEMA = pa.schema(
 
 def landed_schema(ex: Extract) -> pa.Schema:
     """The landed columns; a required column is not nullable (a row missing it is quarantined, and the
-    Parquet writer then stores no definition levels: check-in file written ~20% faster)."""
+    Parquet writer then stores no definition levels, and writes the check-in file faster)."""
     fields: list[pa.Field] = []
     for col in ex.columns:
         if col.kind == "cpr":
@@ -713,45 +716,5 @@ def landed_schema(ex: Extract) -> pa.Schema:
     return pa.schema([*fields, *METADATA_FIELDS])
 
 
-def landed_dir(landing: Path, ex: Extract) -> Path:
-    return Path(landing) / ex.system / ex.name
-
-
 def raw_dir(raw: Path, ex: Extract) -> Path:
     return Path(raw) / ex.system / ex.name
-
-
-EMPTY_SCHEMA_FILE = "_schema.parquet"
-
-
-def write_schema_files(landing: Path) -> list[Path]:
-    """Give every extract with no landed data, and the person register when empty, a zero-row Parquet
-    file of its landed schema.
-
-    dbt sources read `<landing>/<system>/<extract>/*.parquet`; an extract a municipality does not deliver
-    (e.g. Aula Komme/gå where all check-in goes through KBH Barn) then reads as an empty table instead of
-    failing the build. Files named `_schema.parquet` hold no rows and are replaced by real deliveries.
-    """
-    folders = [(Path(landing) / PERSONS_DIR, PERSONS_SCHEMA)]
-    folders += [(landed_dir(landing, ex), landed_schema(ex)) for ex in EXTRACTS]
-    return [p for folder, schema in folders if (p := _schema_file(folder, schema)) is not None]
-
-
-def data_files(folder: Path) -> list[Path]:
-    """The folder's Parquet files but its empty schema file, in name order."""
-    return sorted(p for p in Path(folder).glob("*.parquet") if p.name != EMPTY_SCHEMA_FILE)
-
-
-def _schema_file(folder: Path, schema: pa.Schema) -> Path | None:
-    """Write the folder's empty schema file when it has no data (remove it when it has); the path when
-    written."""
-    import pyarrow.parquet as pq
-
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / EMPTY_SCHEMA_FILE
-    if data_files(folder):
-        target.unlink(missing_ok=True)
-    elif not target.exists():
-        pq.write_table(schema.empty_table(), target)
-        return target
-    return None

@@ -21,6 +21,9 @@ ENV_ALLOW_EMPTY = "BOERNEDATA_ALLOW_EMPTY"
 # `land` holds a re-delivery that would replace landed rows with fewer than (100 - this) percent of
 # them; `--accept-shrink` lands it on purpose.
 ENV_MAX_DELIVERY_SHRINK = "BOERNEDATA_MAX_DELIVERY_SHRINK_PCT"
+# `land` validates its GE samples in its own process instead of a worker process when this is "1" (for
+# debugging the suites; landing/suite_runner.py).
+ENV_GE_IN_PROCESS = "BOERNEDATA_GE_IN_PROCESS"
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_LANDING = Path("data/landing")

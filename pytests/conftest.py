@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from boernedata import releases
+
 TEST_KEY = "boernedata-test-key-not-a-secret"
 
 
@@ -30,6 +32,10 @@ class Pipeline:
     reports: Path
     env: dict
     outputs: dict  # step -> CompletedProcess
+
+    @property
+    def published_db(self) -> Path:
+        return releases.published_db(self.warehouse)
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
         return run_cli(self.env, *args)
@@ -77,7 +83,7 @@ def run_pipeline(root: Path, scale: str, seed: int, *, datapakke: bool) -> Pipel
         truth=truth,
         landing=landing,
         warehouse=warehouse,
-        published=warehouse.parent / "published",
+        published=releases.Paths.of(warehouse).published,
         reports=reports,
         env=env,
         outputs=outputs,

@@ -1,9 +1,9 @@
 """Differencing attacks on a publication: what a reader who holds only the published file can compute.
 
 The reader knows the published cells (institution_indicators, municipality_indicators), which institution
-sits in which district (institution_indicators_labelled), and the sums the spec names (indicators.md, "No
-disclosure by differencing"): district = Σ its institutions, municipality = Σ its districts (an institution
-whose district has no benchmark row standing for itself) = Σ its institutions, and for indicators
+sits in which district (institution_indicators_labelled), and the sums docs/publication_rules.md names
+("No disclosure by differencing"): district = Σ its institutions, municipality = Σ its districts (an
+institution whose district has no benchmark row standing for itself) = Σ its institutions, and for indicators
 additive over periods a school year = H2 + H1 and a calendar year = H1 + H2. Numerators and denominators
 add up in every relation; n (distinct persons) only across institutions, not across periods.
 

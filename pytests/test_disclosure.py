@@ -1,6 +1,6 @@
 """Disclosure control, attacked: a reader who holds only the published file must not recover any withheld
-value, numerator, denominator or n by adding and subtracting published cells (indicators.md, "No
-disclosure by differencing"), and most cells with n >= 5 must stay published.
+value, numerator, denominator or n by adding and subtracting published cells (docs/publication_rules.md,
+"No disclosure by differencing"), and most cells with n >= 5 must stay published.
 
 The attacks (pytests/disclosure_attack.py) are played on the published DuckDB file of a real build. To show
 they have teeth, the same attacks are played on the cells the warehouse would publish with primary
@@ -81,7 +81,7 @@ def pipeline(request):
 
 
 def test_no_withheld_figure_can_be_recovered(pipeline):
-    pub = _published(pipeline.published / "boernedata.duckdb")
+    pub = _published(pipeline.published_db)
     assert pub.withheld, "the synthetic municipality has withheld cells to protect"
     findings = propagate(pub)
     assert not findings, "differencing recovers withheld figures:\n" + "\n".join(
@@ -121,7 +121,7 @@ def test_most_cells_with_five_or_more_persons_stay_published(pipeline):
 
 
 def test_withheld_cells_hide_every_figure_and_say_why(pipeline):
-    con = duckdb.connect(str(pipeline.published / "boernedata.duckdb"), read_only=True)
+    con = duckdb.connect(str(pipeline.published_db), read_only=True)
     try:
         for table in ("institution_indicators", "municipality_indicators", "institution_indicators_labelled"):
             leaks = con.execute(

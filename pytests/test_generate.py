@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from boernedata import landing_zone
 from boernedata.contracts import EXTRACTS, raw_dir
 from boernedata.generate import generate
 from boernedata.landing import land
@@ -43,7 +44,7 @@ def landed(tiny):
     base, raw, _ = tiny
     landing = base / "landing"
     rc = land(raw, landing, KEY, progress=False)
-    ledger = [json.loads(x) for x in (landing / "_ledger" / "deliveries.jsonl").read_text().splitlines()]
+    ledger = [json.loads(x) for x in landing_zone.ledger_file(landing).read_text().splitlines()]
     return landing, rc, ledger
 
 

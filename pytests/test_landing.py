@@ -19,14 +19,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from boernedata import landing_zone as zone
 from boernedata.contracts import (
     ACCOUNT_TYPE,
     EXTRACTS,
     INSTITUTION_ID,
-    PERSONS_DIR,
     Extract,
     extract,
-    landed_dir,
     landed_schema,
     person_key_name,
     raw_dir,
@@ -133,17 +132,17 @@ def parquet_table(ex: Extract, records, columns=None, as_text=()) -> pa.Table:
 
 def read_landed(landing: Path, key: str, period: str | None = None) -> pa.Table:
     ex = extract(key)
-    return pq.read_table(landed_dir(landing, ex) / f"{period or PERIOD[ex.period]}.parquet")
+    return pq.read_table(zone.landed_file(landing, ex, period or PERIOD[ex.period]))
 
 
 def ledger(landing: Path) -> list[dict]:
-    path = landing / "_ledger" / "deliveries.jsonl"
+    path = zone.ledger_file(landing)
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
 
 
 def register(landing: Path) -> dict[int, dict]:
     """The person register: person key -> {person_key, pseudonym, birth_date, sex}."""
-    return {r["person_key"]: r for r in pq.read_table(landing / PERSONS_DIR).to_pylist()}
+    return {r["person_key"]: r for r in pq.read_table(zone.persons_dir(landing)).to_pylist()}
 
 
 class Persons(dict):
@@ -165,7 +164,7 @@ class Persons(dict):
 
 
 def quarantine(landing: Path) -> list[dict]:
-    files = sorted((landing / "_quarantine").rglob("*.parquet"))
+    files = sorted(zone.quarantine_root(landing).rglob("*.parquet"))
     return [r for f in files for r in pq.read_table(f).to_pylist()]
 
 
@@ -411,7 +410,7 @@ def test_row_counts_reconcile_and_good_rows_land(corpus):
     for d in deliveries:
         assert d["rows_read"] == d["rows_landed"] + d["rows_quarantined"], d
         ex = extract(d["extract"])
-        landed = pq.read_table(landed_dir(landing, ex) / f"{d['period']}.parquet")
+        landed = pq.read_table(zone.landed_file(landing, ex, d["period"]))
         assert landed.num_rows == d["rows_landed"]
         assert sum(r["_source_file"] == d["file"] for r in q) == d["rows_quarantined"]
         faults = sum(k == d["extract"] for k, *_ in ROW_FAULTS) if d["period"] == PERIOD[ex.period] else 0
@@ -426,7 +425,7 @@ def test_row_counts_reconcile_and_good_rows_land(corpus):
 def test_landed_schema_is_the_contract(corpus):
     _, landing, _ = corpus
     for ex in EXTRACTS:
-        files = list(landed_dir(landing, ex).glob("*.parquet"))
+        files = list(zone.landed_dir(landing, ex).glob("*.parquet"))
         assert files, ex.key
         for f in files:
             assert pq.read_schema(f).equals(landed_schema(ex)), (f, pq.read_schema(f))
@@ -596,7 +595,7 @@ def test_no_cpr_number_anywhere_in_landing(corpus):
 
 def test_report_and_great_expectations(corpus):
     _, landing, _ = corpus
-    html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
+    html = zone.latest_report(landing).read_text(encoding="utf-8")
     assert "kbhbarn/fravaer/fravaer_2025-03.csv" in html and "bad_field_count" in html
     assert "expect_column_values_to_be_in_set" in html and "AFVIGER" not in html
     assert "Fejl i krydskontrollen" not in html
@@ -610,7 +609,7 @@ def test_report_in_danish_with_the_problems_first(corpus):
     """Rejected files and quarantined rows are named at the top, with what to do and links to the rows;
     then the totals per extract, in which rows read = landed + quarantined + held."""
     _, landing, _ = corpus
-    html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
+    html = zone.latest_report(landing).read_text(encoding="utf-8")
     assert "<html lang='da'>" in html and "Modtagelse af udtræk" in html
     top = html[: html.index("<h2>Totaler pr. udtræk</h2>")]
     assert "<h2>Problemer</h2>" in top and f"{len(FILE_FAULTS)} afviste filer" in top
@@ -627,7 +626,7 @@ def test_report_in_danish_with_the_problems_first(corpus):
     assert "id='fil-kbhbarn-fravaer-fravaer-2025-03-csv'" in html
     links = set(re.findall(r"href='(\.\./_quarantine/[^']+)'", html))
     assert "../_quarantine/kbhbarn/fravaer/2025-03.parquet" in links
-    assert all((landing / "_reports" / link).resolve().is_file() for link in links), links
+    assert all((zone.reports_dir(landing) / link).resolve().is_file() for link in links), links
     totals = re.search(r"<tr><td>kbhbarn/fravaer</td>(.*?)</tr>", html).group(1)
     files, rejected, read, landed, quarantined_rows, held = (
         int(x.replace(".", "")) for x in re.findall(r"<td class='n'>([\d.]+)</td>", totals)
@@ -638,7 +637,7 @@ def test_report_in_danish_with_the_problems_first(corpus):
 def test_schema_files_for_every_extract(corpus):
     _, landing, _ = corpus
     for ex in EXTRACTS:
-        assert any(landed_dir(landing, ex).glob("*.parquet")), ex.key
+        assert any(zone.landed_dir(landing, ex).glob("*.parquet")), ex.key
 
 
 def test_idempotent_and_replacement(tmp_path):
@@ -649,8 +648,8 @@ def test_idempotent_and_replacement(tmp_path):
     write(raw, ex, recs)
     write(raw, extract("hr/personale"), rows(extract("hr/personale")))
     assert land(raw, landing, KEY, progress=False) == 0
-    target = landed_dir(landing, ex) / "2025-03.parquet"
-    qfile = landing / "_quarantine" / "kbhbarn" / "fravaer" / "2025-03.parquet"
+    target = zone.landed_file(landing, ex, "2025-03")
+    qfile = zone.quarantine_file(landing, "kbhbarn/fravaer", "2025-03")
     before = (target.read_bytes(), target.stat().st_mtime_ns, qfile.read_bytes())
 
     assert land(raw, landing, KEY, progress=False) == 0  # the same bytes again
@@ -688,7 +687,7 @@ def test_person_register(tmp_path):
     write(raw, ex, rows(ex))
     write(raw, notif, rows(notif))  # the same children
     assert land(raw, landing, KEY, progress=False) == 0
-    files = sorted(p.name for p in (landing / PERSONS_DIR).iterdir())
+    files = sorted(p.name for p in zone.persons_dir(landing).iterdir())
     assert files == ["persons.parquet"]  # the run's parts compacted
     first = register(landing)
     keys = set(read_landed(landing, ex.key)["person_key"].to_pylist())
@@ -700,9 +699,9 @@ def test_person_register(tmp_path):
     assert land(raw, landing, KEY, progress=False) == 0
     second = register(landing)
     assert len(second) == N + 3 and all(second[k] == first[k] for k in first)
-    assert sorted(p.name for p in (landing / PERSONS_DIR).iterdir()) == ["persons.parquet"]
+    assert sorted(p.name for p in zone.persons_dir(landing).iterdir()) == [zone.REGISTER_FILE]
 
-    (landing / PERSONS_DIR / "persons.parquet").unlink()
+    (zone.persons_dir(landing) / zone.REGISTER_FILE).unlink()
     assert land(raw, landing, KEY, progress=False) == 0  # the same bytes, but the register is gone
     assert [d["status"] for d in ledger(landing)[-2:]] == ["replaced", "replaced"]
     assert register(landing) == second
@@ -784,7 +783,7 @@ def test_large_file_parses_distinct_values_once(tmp_path):
     assert by_line[12]["person_key"] == by_line[13]["person_key"] == by_line[14]["person_key"]
     person = register(landing)[by_line[14]["person_key"]]
     assert person["birth_date"] == dt.date(2019, 6, 15) and person["sex"] == "M"
-    html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
+    html = zone.latest_report(landing).read_text(encoding="utf-8")
     assert "AFVIGER" not in html and "Fejl i krydskontrollen" not in html
 
 
@@ -932,11 +931,6 @@ def test_cli_refuses_a_weak_key(tmp_path, monkeypatch, capsys):
     assert main(["land", "--raw", str(raw), "--landing", str(landing), "--no-progress"]) == 0
 
 
-def held_files(landing: Path, key: str, period: str) -> tuple[Path, Path]:
-    folder = landing / "_quarantine" / "_held" / key
-    return folder / f"{period}.parquet", folder / f"{period}.quarantine.parquet"
-
-
 def test_shrunken_redelivery_is_held_until_accepted(tmp_path, capsys):
     """A re-delivered month with far fewer rows lands nothing, keeps its rows in the held quarantine, exits
     1 and is held again on the next run; --accept-shrink lands it, and the ledger records both."""
@@ -945,7 +939,7 @@ def test_shrunken_redelivery_is_held_until_accepted(tmp_path, capsys):
     rel = f"skoleadm/fravaer/{ex.file_name('2025-03')}"
     write(raw, ex, rows(ex, 50))
     assert land(raw, landing, KEY, progress=False) == 0
-    target = landed_dir(landing, ex) / "2025-03.parquet"
+    target = zone.landed_file(landing, ex, "2025-03")
     before = target.read_bytes()
 
     recs = rows(ex, 19)
@@ -968,11 +962,11 @@ def test_shrunken_redelivery_is_held_until_accepted(tmp_path, capsys):
             19,
         )
         assert d["shrunk_from"] == 50 and d["accepted_shrink"] is False
-        held, held_q = held_files(landing, ex.key, "2025-03")
+        held, held_q = zone.held_files(landing, ex.key, "2025-03")
         assert pq.read_table(held).num_rows == 18 and pq.read_table(held_q).num_rows == 1
         assert "person_key" in pq.read_schema(held).names  # pseudonymized like landed rows
-        assert not (landing / "_quarantine" / ex.key / "2025-03.parquet").exists()
-    html = (landing / "_reports" / "latest.html").read_text(encoding="utf-8")
+        assert not zone.quarantine_file(landing, ex, "2025-03").exists()
+    html = zone.latest_report(landing).read_text(encoding="utf-8")
     top = html[: html.index("<h2>Totaler pr. udtræk</h2>")]
     assert "Tilbageholdte leverancer" in top and f"--accept-shrink {rel}" in top
     assert "../_quarantine/_held/skoleadm/fravaer/2025-03.parquet" in top
@@ -983,7 +977,7 @@ def test_shrunken_redelivery_is_held_until_accepted(tmp_path, capsys):
     assert d["accepted_shrink"] is True and d["shrunk_from"] == 50
     assert "--accept-shrink: 18 rows landed where 50 were" in d["message"]
     assert pq.read_table(target).num_rows == 18
-    assert not any(p.exists() for p in held_files(landing, ex.key, "2025-03"))
+    assert not any(p.exists() for p in zone.held_files(landing, ex.key, "2025-03"))
     assert land(raw, landing, KEY, progress=False) == 0  # landed now: unchanged
     assert ledger(landing)[-1]["status"] == "unchanged"
 
@@ -1009,7 +1003,7 @@ def test_much_smaller_new_snapshot_is_held(tmp_path):
         40,
     )
     assert "the newest landed snapshot 2025-08-31 has 40" in d["message"]
-    assert sorted(p.name for p in landed_dir(landing, ex).glob("*.parquet")) == ["2025-08-31.parquet"]
+    assert sorted(p.name for p in zone.landed_dir(landing, ex).glob("*.parquet")) == ["2025-08-31.parquet"]
     write(raw, ex, rows(ex, 35), "2025-09-30")  # 12.5 % fewer
     assert land(raw, landing, KEY, progress=False) == 0
     assert ledger(landing)[-1]["status"] == "landed"

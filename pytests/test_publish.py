@@ -22,9 +22,14 @@ import duckdb
 import pytest
 
 from boernedata import build as b
+from boernedata import landing_zone as zone
 from boernedata import releases as r
 from boernedata import settings
-from boernedata.contracts import EXTRACTS, landed_dir
+from boernedata.build.lock import BuildLock
+from boernedata.build.manifest import format_releases, status
+from boernedata.build.publish import PUBLISHED_TABLES
+from boernedata.build.rollback import rollback
+from boernedata.contracts import EXTRACTS
 
 pytestmark = pytest.mark.slow
 
@@ -153,12 +158,12 @@ def make_landing(root: Path, *, skip: tuple[str, ...] = ()) -> Path:
 
     for ex in EXTRACTS:
         if ex.key not in skip:
-            landed_dir(root, ex).mkdir(parents=True)
-            pq.write_table(pa.table({"x": [1]}), landed_dir(root, ex) / "2025-01.parquet")
-    ledger = root / "_ledger"
-    ledger.mkdir(parents=True, exist_ok=True)
+            zone.landed_dir(root, ex).mkdir(parents=True)
+            pq.write_table(pa.table({"x": [1]}), zone.landed_file(root, ex, "2025-01"))
+    ledger = zone.ledger_file(root)
+    ledger.parent.mkdir(parents=True, exist_ok=True)
     # The ledger's format: boernedata/landing/ledger.py (one JSON line per delivered file and run).
-    (ledger / "deliveries.jsonl").write_text(
+    ledger.write_text(
         '{"file": "kbhbarn/a.csv", "status": "landed", "landed_at": "2026-11-20T06:00:00Z", "run_id": "r1"}\n'
         '{"file": "aula/b.csv", "status": "replaced", "landed_at": "2026-11-21T06:30:00Z", "run_id": "r2"}\n'
         '{"file": "aula/c.csv", "status": "rejected", "landed_at": "2026-11-22T06:30:00Z", "run_id": "r3"}\n',
@@ -207,7 +212,7 @@ def spawn_build(env: dict[str, Path], *dbt_args: str, extra_env: dict[str, str] 
 
 
 def published_db(env: dict[str, Path]) -> Path:
-    return env["warehouse"].parent / "published" / "boernedata.duckdb"
+    return r.published_db(env["warehouse"])
 
 
 def published_marker(env: dict[str, Path]) -> int:
@@ -258,7 +263,7 @@ def test_published_file_holds_only_the_published_interface(built):
         comment = con.execute(
             "select comment from duckdb_tables() where table_name = 'institution_indicators'"
         ).fetchone()[0]
-    assert sorted(relations) == sorted(("marts", t) for t in b.PUBLISHED_TABLES)
+    assert sorted(relations) == sorted(("marts", t) for t in PUBLISHED_TABLES)
     assert schemas <= {"marts", "main"}  # `main` always exists in DuckDB, and is empty here
     assert comment == "One row per institution, indicator and period."  # dbt descriptions travel along
 
@@ -268,19 +273,17 @@ def test_published_file_holds_only_the_published_interface(built):
     assert ("restricted.child_absence",) in internal and ("marts.helper_not_in_interface",) in internal
 
     folder = published_db(built).parent
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [*b.PUBLISHED_TABLES, "boernedata.duckdb", "manifest.json"]
-    )
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*PUBLISHED_TABLES, r.PUBLISHED_DB, r.MANIFEST])
     parquet = folder / "institution_indicators" / "institution_indicators.parquet"
     assert duckdb.sql(f"select max(marker) from '{parquet}'").fetchone()[0] == 7
 
 
 def test_layout_and_manifest(built, capsys):
-    published = built["warehouse"].parent / "published"
+    published = r.Paths.of(built["warehouse"]).published
     assert published.is_symlink() and not os.path.isabs(os.readlink(published))
-    manifest = json.loads((published / "manifest.json").read_text())
+    manifest = json.loads((published / r.MANIFEST).read_text())
     assert manifest["tables"]["institution_indicators"]["rows"] == 1
-    assert set(manifest["tables"]) == set(b.PUBLISHED_TABLES)
+    assert set(manifest["tables"]) == set(PUBLISHED_TABLES)
     assert manifest["dbt"]["summary"]["model"] == {"success": 11}
     assert manifest["dbt"]["summary"]["test"] == {"pass": 1}
     assert manifest["dbt"]["args"] == ["--vars", "{marker: 7}"]
@@ -294,14 +297,14 @@ def test_layout_and_manifest(built, capsys):
     assert (built["warehouse"].parent / ".dbt" / "target" / "run_results.json").exists()
     assert not (built["project"] / "target").exists()
 
-    assert r.status(built["warehouse"]) == 0
+    assert status(built["warehouse"]) == 0
     out = capsys.readouterr().out
     assert manifest["build_id"] in out and "institution_indicators" in out and "1 pass" in out
 
 
 def test_failing_data_test_publishes_nothing(built, tmp_path, capsys):
-    before = json.loads((built["warehouse"].parent / "published" / "manifest.json").read_text())
-    releases = sorted((built["warehouse"].parent / ".releases").iterdir())
+    before = json.loads((r.Paths.of(built["warehouse"]).published / r.MANIFEST).read_text())
+    releases = sorted(r.Paths.of(built["warehouse"]).releases.iterdir())
     failing = make_project(tmp_path / "failing", extra={"tests/zz_always_fails.sql": "select 1 as failure"})
 
     assert run_build(built, "--vars", "{marker: 8}", project=failing) != 0
@@ -309,9 +312,9 @@ def test_failing_data_test_publishes_nothing(built, tmp_path, capsys):
     assert "data test zz_always_fails failed: 1 rows" in err
     assert "nothing was published" in err
     assert f"previous publication from {before['finished_at']}" in err and "still in place" in err
-    after = json.loads((built["warehouse"].parent / "published" / "manifest.json").read_text())
+    after = json.loads((r.Paths.of(built["warehouse"]).published / r.MANIFEST).read_text())
     assert after["build_id"] == before["build_id"]
-    assert sorted((built["warehouse"].parent / ".releases").iterdir()) == releases
+    assert sorted(r.Paths.of(built["warehouse"]).releases.iterdir()) == releases
     assert published_marker(built) == 7
 
 
@@ -322,8 +325,8 @@ def test_missing_interface_table_is_a_failure(env, capsys):
     assert run_build(env) != 0
     err = capsys.readouterr().err
     assert "marts.data_year_wheel" in err and "Nothing was published" in err
-    assert not (env["warehouse"].parent / "published").exists()
-    assert not any((env["warehouse"].parent / ".releases").iterdir())
+    assert not r.Paths.of(env["warehouse"]).published.exists()
+    assert not any(r.Paths.of(env["warehouse"]).releases.iterdir())
 
 
 def test_readers_never_fail_during_a_build_and_then_see_the_new_one(env):
@@ -360,7 +363,7 @@ def test_readers_never_fail_during_a_build_and_then_see_the_new_one(env):
 @pytest.mark.parametrize("kill", ["process group", "build process only"])
 def test_killed_build_leaves_the_publication_and_the_next_build_succeeds(env, capsys, kill):
     assert run_build(env, "--vars", "{marker: 1}") == 0
-    first = json.loads((env["warehouse"].parent / "published" / "manifest.json").read_text())
+    first = json.loads((r.Paths.of(env["warehouse"]).published / r.MANIFEST).read_text())
 
     flag = env["tmp"] / "paused"
     proc = spawn_build(env, "--vars", "{marker: 2}", extra_env={"BOERNEDATA_TEST_PAUSE_FLAG": str(flag)})
@@ -383,15 +386,15 @@ def test_killed_build_leaves_the_publication_and_the_next_build_succeeds(env, ca
     proc.stdout.close()
 
     assert published_marker(env) == 1  # the publication still opens and holds the previous data
-    assert json.loads((env["warehouse"].parent / "published" / "manifest.json").read_text()) == first
-    assert r.status(env["warehouse"]) == 0
+    assert json.loads((r.Paths.of(env["warehouse"]).published / r.MANIFEST).read_text()) == first
+    assert status(env["warehouse"]) == 0
     assert "did not finish" in capsys.readouterr().out
 
     # dbt died with the build (no leftover writer on the internal file), the lock went with it.
     assert run_build(env, "--vars", "{marker: 3}") == 0
     assert "did not finish" in capsys.readouterr().out
     assert published_marker(env) == 3
-    assert not list((env["warehouse"].parent / ".releases").glob("*.partial"))
+    assert not list(r.Paths.of(env["warehouse"]).releases.glob(f"*{r.PARTIAL_SUFFIX}"))
 
 
 # --- no dbt needed --------------------------------------------------------------------------------
@@ -404,19 +407,19 @@ def test_missing_landing_folder_says_run_land_first(tmp_path, capsys):
 
 
 def test_status_before_any_publication(tmp_path, capsys):
-    assert r.status(tmp_path / "boernedata.duckdb") == 1
+    assert status(tmp_path / "boernedata.duckdb") == 1
     assert "nothing has been published" in capsys.readouterr().err
 
 
 def test_swap_replaces_an_old_style_published_folder_and_prunes(tmp_path):
     paths = r.Paths.of(tmp_path / "boernedata.duckdb")
     paths.published.mkdir()
-    (paths.published / "boernedata.duckdb").write_text("old layout")
+    (paths.published / r.PUBLISHED_DB).write_text("old layout")
     for i in range(5):
         release = paths.releases / f"2026010{i}T000000000000Z-1"
         release.mkdir(parents=True)
         r.swap_published(paths, release)
-    (paths.releases / "20260109T000000000000Z-2.partial").mkdir()
+    (paths.releases / f"20260109T000000000000Z-2{r.PARTIAL_SUFFIX}").mkdir()
     r.prune_releases(paths)
 
     assert paths.published.is_symlink()
@@ -426,35 +429,33 @@ def test_swap_replaces_an_old_style_published_folder_and_prunes(tmp_path):
 
 
 def test_second_lock_is_refused_and_released_on_close(tmp_path):
-    lock = r.BuildLock.acquire(tmp_path / ".build.lock")
-    with pytest.raises(r.BuildError, match=rf"another build is running \(pid {os.getpid()}"):
-        r.BuildLock.acquire(tmp_path / ".build.lock")
+    lock = BuildLock.acquire(tmp_path / ".build.lock")
+    with pytest.raises(b.BuildError, match=rf"another build is running \(pid {os.getpid()}"):
+        BuildLock.acquire(tmp_path / ".build.lock")
     lock.release()
-    again = r.BuildLock.acquire(tmp_path / ".build.lock")
+    again = BuildLock.acquire(tmp_path / ".build.lock")
     assert again.previous is None  # a clean exit leaves no record of an unfinished build
     again.release()
 
 
 def test_build_waits_for_no_landing_run(env, capsys):
-    from filelock import FileLock
-
-    with FileLock(env["landing"] / "_ledger" / ".land.lock"):  # as `boernedata land` holds it
+    with zone.lock(env["landing"], timeout=0):  # as `boernedata land` holds it
         assert run_build(env) != 0
     assert "a landing run (`boernedata land`) is writing" in capsys.readouterr().err
-    assert not (env["warehouse"].parent / "published").exists()
+    assert not r.Paths.of(env["warehouse"]).published.exists()
 
 
 # --- publication checks, rollback, releases (issue 27.3) and withheld cells (issue 21.4) ---------------
 
 
 def manifest_of(env: dict[str, Path]) -> dict:
-    return json.loads((env["warehouse"].parent / "published" / "manifest.json").read_text())
+    return json.loads((r.Paths.of(env["warehouse"]).published / r.MANIFEST).read_text())
 
 
 def test_empty_landing_is_refused_before_dbt_and_the_publication_stays(built, capsys):
     """`build --landing <empty dir>` used to pass every test and publish zero rows over a good publication."""
     before = manifest_of(built)
-    releases = sorted((built["warehouse"].parent / ".releases").iterdir())
+    releases = sorted(r.Paths.of(built["warehouse"]).releases.iterdir())
     empty = built["tmp"] / "empty_landing"
     empty.mkdir(exist_ok=True)
 
@@ -471,21 +472,21 @@ def test_empty_landing_is_refused_before_dbt_and_the_publication_stays(built, ca
     assert "running dbt build" not in out
 
     assert manifest_of(built)["build_id"] == before["build_id"]
-    assert sorted((built["warehouse"].parent / ".releases").iterdir()) == releases
+    assert sorted(r.Paths.of(built["warehouse"]).releases.iterdir()) == releases
     assert published_marker(built) == 7
 
 
 def test_unknown_extract_in_allow_empty_is_a_usage_error(env, capsys):
     assert run_build(env, allow_empty=("aula/kommegå",)) == 2
     assert "no extract of the contracts" in capsys.readouterr().err
-    assert not (env["warehouse"].parent / "published").exists()
+    assert not r.Paths.of(env["warehouse"]).published.exists()
 
 
 def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
     """A table that shrinks by more than 20 % is refused (before the swap) unless --allow-shrink; rollback
     restores the release the current one replaced, a second one finds none; after a rollback, a build is
     checked against the restored release and a rollback then skips the release rolled back from."""
-    releases = env["warehouse"].parent / ".releases"
+    releases = r.Paths.of(env["warehouse"]).releases
     assert run_build(env, "--vars", "{marker: 1, rows: 10}") == 0
     first = manifest_of(env)
     assert first["previous_release"] is None
@@ -526,7 +527,7 @@ def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
     assert second["checks"]["shrunk_tables"] == {"institution_indicators": {"before": 10, "after": 7}}
     assert second["checks"]["empty_extracts_allowed"] == ["aula/kommegaa"]
 
-    assert r.status(env["warehouse"]) == 0
+    assert status(env["warehouse"]) == 0
     out = capsys.readouterr().out
     assert "Withheld cells   institution_indicators 3 (complementary 1, n_lt_5 2) of 7; " in out
     assert "municipality_indicators not available (no suppression_reason column)" in out
@@ -538,7 +539,7 @@ def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
     ]
     assert "institution_indicators          7 rows  current" in out
 
-    assert r.rollback(env["warehouse"]) == 0
+    assert rollback(env["warehouse"]) == 0
     out = capsys.readouterr().out
     assert (
         f"restored release {first['build_id']} (built {first['finished_at']}, institution_indicators 10 rows)"
@@ -546,7 +547,7 @@ def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
     )
     assert f"in place of release {second['build_id']}" in out
     assert published_marker(env) == 1
-    assert r.rollback(env["warehouse"]) == 1  # the first release replaced none
+    assert rollback(env["warehouse"]) == 1  # the first release replaced none
     assert "there is no previous release to roll back to" in capsys.readouterr().err
     assert published_marker(env) == 1
 
@@ -556,7 +557,7 @@ def test_shrink_refused_unless_allowed_then_rollback_and_status(env, capsys):
     assert run_build(env, "--vars", "{marker: 3, rows: 10}") == 0
     assert manifest_of(env)["previous_release"] == first["build_id"]
     assert second["build_id"] not in {p.name for p in releases.iterdir()}  # rolled back from: pruned
-    assert r.rollback(env["warehouse"]) == 0
+    assert rollback(env["warehouse"]) == 0
     assert published_marker(env) == 1  # the release before the build, not the one rolled back from
 
 
@@ -579,27 +580,27 @@ def test_rollback_follows_what_each_release_replaced(tmp_path, capsys):
     """Releases A <- B <- C (each replaced the one before): rollback C -> B -> A, then none; pruning keeps
     the current release and those before it, and `--to` restores a named one (undoing a rollback)."""
     paths = r.Paths.of(tmp_path / "boernedata.duckdb")
-    assert r.rollback(paths.warehouse) == 1
+    assert rollback(paths.warehouse) == 1
     assert "nothing is published" in capsys.readouterr().err
     a = fake_release(paths, "20260101T000000000000Z-1", None, 100)
     b_ = fake_release(paths, "20260201T000000000000Z-1", a.name, 110)
     c = fake_release(paths, "20260301T000000000000Z-1", b_.name, 5)
     r.swap_published(paths, c)
 
-    assert r.rollback(paths.warehouse) == 0
+    assert rollback(paths.warehouse) == 0
     out = capsys.readouterr().out
     assert f"restored release {b_.name} (built 2026-01-01T00:00:00Z, institution_indicators 110 rows)" in out
     assert (
         f"in place of release {c.name}" in out and f"a further rollback would restore release {a.name}" in out
     )
     assert paths.published.resolve() == b_.resolve()
-    listed = {line.split()[0]: line for line in r.format_releases(paths).splitlines()[1:]}
+    listed = {line.split()[0]: line for line in format_releases(paths).splitlines()[1:]}
     assert listed[b_.name].endswith("current") and listed[a.name].endswith("previous")
     assert listed[c.name].endswith("not in use: the next build removes it")
-    assert r.rollback(paths.warehouse) == 0
+    assert rollback(paths.warehouse) == 0
     assert paths.published.resolve() == a.resolve()
     assert "no release before it is kept" in capsys.readouterr().out
-    assert r.rollback(paths.warehouse) == 1
+    assert rollback(paths.warehouse) == 1
     err = capsys.readouterr().err
     assert (
         "no previous release to roll back to" in err
@@ -608,9 +609,9 @@ def test_rollback_follows_what_each_release_replaced(tmp_path, capsys):
     )
     assert paths.published.resolve() == a.resolve()
 
-    assert r.rollback(paths.warehouse, to=c.name) == 0  # undo the rollbacks
+    assert rollback(paths.warehouse, to=c.name) == 0  # undo the rollbacks
     assert paths.published.resolve() == c.resolve()
-    assert r.rollback(paths.warehouse, to="nope") == 1
+    assert rollback(paths.warehouse, to="nope") == 1
     assert "there is no release 'nope'" in capsys.readouterr().err
 
     r.swap_published(paths, b_)
@@ -622,9 +623,9 @@ def test_rollback_waits_for_a_running_build(tmp_path, capsys):
     paths = r.Paths.of(tmp_path / "boernedata.duckdb")
     a = fake_release(paths, "20260101T000000000000Z-1", None, 1)
     r.swap_published(paths, fake_release(paths, "20260201T000000000000Z-1", a.name, 1))
-    lock = r.BuildLock.acquire(paths.lock)
+    lock = BuildLock.acquire(paths.lock)
     try:
-        assert r.rollback(paths.warehouse) == 3
+        assert rollback(paths.warehouse) == 3
     finally:
         lock.release()
     assert "another build is running" in capsys.readouterr().err

@@ -15,7 +15,9 @@ import duckdb
 import pytest
 
 from boernedata import build as b
+from boernedata import releases as r
 from boernedata import settings
+from boernedata.build.publish import PUBLISHED_TABLES
 from boernedata.contracts import EXTRACTS
 
 pytestmark = pytest.mark.slow
@@ -57,14 +59,14 @@ def test_real_project_publishes_only_the_interface(tmp_path: Path, capsys):
     rc = b.build(landing, warehouse, [], project_dir=project, checks=b.Checks(allow_empty=every_extract))
     assert rc == 0, capsys.readouterr().err
 
-    published = warehouse.parent / "published"
-    with duckdb.connect(str(published / b.PUBLISHED_DB), read_only=True) as con:
+    published = r.Paths.of(warehouse).published
+    with duckdb.connect(str(r.published_db(warehouse)), read_only=True) as con:
         relations = con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = current_database() "
             "union all select schema_name, view_name from duckdb_views() "
             "where database_name = current_database() and not internal"
         ).fetchall()
-    assert sorted(relations) == sorted(("marts", t) for t in b.PUBLISHED_TABLES)
+    assert sorted(relations) == sorted(("marts", t) for t in PUBLISHED_TABLES)
     assert sorted(p.name for p in published.iterdir()) == sorted(
-        [*b.PUBLISHED_TABLES, b.PUBLISHED_DB, b.MANIFEST]
+        [*PUBLISHED_TABLES, r.PUBLISHED_DB, r.MANIFEST]
     )

@@ -17,7 +17,7 @@ PATHS = ["models", "tests", "analyses", "snapshots"]
 
 
 def main() -> int:
-    from boernedata.contracts import write_schema_files
+    from boernedata.landing_zone import write_schema_files
 
     with tempfile.TemporaryDirectory(prefix="boernedata-lint-") as tmp:
         landing = Path(tmp) / "landing"

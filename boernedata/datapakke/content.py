@@ -8,11 +8,11 @@ other institutions never enter the context built here.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from markupsafe import Markup
 
+from boernedata.cpr_pattern import redact_cpr_like
 from boernedata.datapakke import charts, guide, indicators, periods
 from boernedata.datapakke import formatting as fmt
 from boernedata.datapakke.data import Marts
@@ -68,8 +68,6 @@ SECTOR_NOTES = {
     "fravær i et kvartal, skal skolelederen underrette kommunen.",
     ("fritid", "resultat"): "Fremmødet viser, hvor stor en del af de forventede dage børnene faktisk kommer.",
 }
-# Belt and braces: notes are redacted at landing; anything CPR-like that slipped through is masked here.
-_CPR_LIKE = re.compile(r"(?<!\d)\d{6}[- ]?\d{4}(?!\d)")
 
 
 def css_string(text: str) -> Markup:
@@ -79,7 +77,9 @@ def css_string(text: str) -> Markup:
 
 
 def redact(note: str | None) -> str:
-    return _CPR_LIKE.sub("[CPR]", note or "")
+    """Belt and braces: notes are redacted at landing; anything CPR-like that slipped through is masked
+    here (what counts: boernedata/cpr_pattern.py)."""
+    return redact_cpr_like(note)
 
 
 def package_context(marts: Marts, inst: dict) -> dict:

@@ -18,8 +18,11 @@ from pathlib import Path
 import duckdb
 
 from boernedata.datapakke import periods, withheld
+from boernedata.releases import published_db
+from boernedata.settings import DEFAULT_WAREHOUSE
 
-# The columns of the published interface (../shared/spec/indicators.md) that the packages read.
+# The columns of the published interface (docs/architecture.md, "The published interface") that the
+# packages read.
 REQUIRED_COLUMNS = {
     "institutions": [
         "institution_id", "name", "institution_type", "sector", "ownership", "district", "normed_places",
@@ -123,7 +126,7 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not Path(warehouse).is_file():
         raise DatapakkeError(
             f"{warehouse}: no such file. Build the warehouse first (`boernedata build`) or pass "
-            "--warehouse with the published DuckDB file (warehouse/published/boernedata.duckdb)."
+            f"--warehouse with the published DuckDB file ({published_db(DEFAULT_WAREHOUSE)})."
         )
     try:
         return duckdb.connect(str(warehouse), read_only=True)

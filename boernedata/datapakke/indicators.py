@@ -1,7 +1,7 @@
 """One indicator in one data package: the institution's value for the period shown, the district and
 municipality values of its own benchmark group, the previous value, the trend and the comparison.
 
-Benchmarks are like with like (../shared/spec/indicators.md, "Benchmarks are pooled, like with like"): a
+Benchmarks are like with like (docs/publication_rules.md, "Benchmarks are pooled, like with like"): a
 value is looked up by (scope, benchmark group, indicator, period), so a special school is compared with
 special schools only and a childminder with childminders; every verdict (better, worse, the same) is
 against the district value of that same group, and says which group it is.

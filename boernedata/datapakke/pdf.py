@@ -1,9 +1,10 @@
 """PDFs of the packages: headless Chromium when installed (one browser, a few tabs printing in parallel over
 the DevTools pipe), else WeasyPrint in a small process pool.
 
-Chromium prints a package in about 0.3 s against 1-2 s for WeasyPrint, which is what makes a whole
-Copenhagen-size period fit in a few minutes. Both honour the print stylesheet (A4, page breaks, footer).
-WeasyPrint gets a URL fetcher that refuses everything, so a stray reference can't reach the network.
+Chromium prints a package several times faster than WeasyPrint (docs/benchmarks.md), which is what
+makes a whole Copenhagen-size period fit in a few minutes. Both honour the print stylesheet (A4, page
+breaks, footer). WeasyPrint gets a URL fetcher that refuses everything, so a stray reference can't
+reach the network.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from boernedata.datapakke import content, pdf, periods
 from boernedata.datapakke.data import DatapakkeError, connect, load
+from boernedata.exit_codes import ExitCode
 
 TEMPLATES = Path(__file__).parent / "templates"
 SECTOR_ORDER = {"dagtilbud": 0, "skole": 1, "fritid": 2}
@@ -113,10 +114,10 @@ def render(
             con.close()
     except DatapakkeError as exc:
         print(f"boernedata datapakke: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.CANNOT_RUN
     if not marts.institutions:
         print(f"boernedata datapakke: no institutions in {marts.period}; nothing to render.", file=sys.stderr)
-        return 2
+        return ExitCode.CANNOT_RUN
     mode = progress_mode(progress)
     stems = file_stems(marts.all_institutions)
 
@@ -150,8 +151,8 @@ def render(
     )
     if failures:
         print(f"boernedata datapakke: {failures} PDF(s) failed; see the messages above.", file=sys.stderr)
-        return 1
-    return 0
+        return ExitCode.FAILED
+    return ExitCode.OK
 
 
 def _write_pdfs(jobs: list[tuple[Path, Path]], workers: int, mode: str) -> int:

@@ -1,8 +1,8 @@
 """Withheld cells: which published figures a package may show, and the Danish sentence that says why one
 is not shown.
 
-The published marts withhold a cell for one of two reasons (../shared/spec/indicators.md, "Suppression" and
-"No disclosure by differencing"): `n_lt_5`, fewer than 5 persons behind it (primary), or `complementary`,
+The published marts withhold a cell for one of two reasons (docs/publication_rules.md, "Suppression"
+and "No disclosure by differencing"): `n_lt_5`, fewer than 5 persons behind it (primary), or `complementary`,
 withheld so that another withheld cell cannot be recovered by subtraction (secondary). A district or
 municipality value is also withheld when fewer than 3 institutions of the benchmark group contribute.
 
@@ -53,7 +53,8 @@ def blank(row: dict, reason: str | None) -> dict:
 
 
 def persons(indicator_code: str, sector: str) -> str:
-    """Whom n counts for an indicator (spec, "n"): employees for staff indicators, else pupils or children."""
+    """Whom n counts for an indicator (docs/publication_rules.md, "n: the persons behind a value"):
+    employees for staff indicators, else pupils or children."""
     if "paedagog_share" in indicator_code or "staff_sick" in indicator_code:
         return "medarbejdere"
     return "elever" if sector == "skole" else "børn"

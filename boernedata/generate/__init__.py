@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from boernedata.contracts import EXTRACTS, raw_dir
+from boernedata.exit_codes import ExitCode
 from boernedata.generate import (
     daycare,
     enrollments,
@@ -62,19 +63,19 @@ def generate(scale: str, seed: int, out: Path, truth: Path, progress: bool) -> i
             f"boernedata generate: unknown scale {scale!r}; choose one of {', '.join(SCALES)}",
             file=sys.stderr,
         )
-        return 2
+        return ExitCode.CANNOT_RUN
     if truth.resolve().is_relative_to(out.resolve()):
         print(
             f"boernedata generate: the truth file {truth} must be outside the raw folder {out} "
             "(land would read it as an unknown delivery); pass --truth elsewhere",
             file=sys.stderr,
         )
-        return 2
+        return ExitCode.CANNOT_RUN
     writer = build(scale, seed, out, truth, _Progress(progress))
     if progress:
         total = sum(v["rows"] for v in writer.summary().values())
         print(f"boernedata generate: {total:,} rows in {out}; ground truth in {truth}", file=sys.stderr)
-    return 0
+    return ExitCode.OK
 
 
 def build(scale: str | Scale, seed: int, out: Path, truth: Path, say=None) -> Writer:

@@ -1,5 +1,6 @@
-"""Daycare and leisure days: check-in/out events (KBH Barn §3 and Aula Komme/gå §13b) and the absences
-parents register (§4), generated month by month and in batches of enrollments (bounded memory).
+"""Daycare and leisure days: check-in/out events (kbhbarn/fremmoede and aula/kommegaa) and the absences
+parents register (kbhbarn/fravaer), generated month by month and in batches of enrollments (bounded
+memory).
 
 Per (enrollment, open day) pair: parent-registered holiday (ferie) weeks, sick episodes (mostly
 registered as `syg`), other days off, then arrival and pick-up times. Quirks at low rates: no check-out,

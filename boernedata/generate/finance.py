@@ -1,4 +1,4 @@
-"""Kvantum: general-ledger postings (§11) and budgets (§12).
+"""Kvantum: general-ledger postings (kvantum/posteringer) and budgets (kvantum/budget).
 
 Net cost lands near 83 000 DKK per daycare child and 80 000 DKK per pupil a year: salaries come from the
 staff actually employed, food and materials per child, parent fees as income (hovedart 7, negative), and

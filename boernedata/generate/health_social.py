@@ -1,6 +1,7 @@
-"""Restricted cross-sector data: notifications, PPR referrals and measures (§19), parents and household
-(§20). Planted signals: substance abuse at home shows as `misbrug` notifications and preventive measures,
-low wellbeing and academic difficulties as PPR referrals, high absence as `fravaer` notifications."""
+"""Restricted cross-sector data: notifications, PPR referrals and measures (social/underretninger, social/ppr,
+social/foranstaltninger), parents and household (beskaeftigelse/foraeldre). Planted signals: substance abuse
+at home shows as `misbrug` notifications and preventive measures, low wellbeing and academic difficulties as
+PPR referrals, high absence as `fravaer` notifications."""
 
 from __future__ import annotations
 

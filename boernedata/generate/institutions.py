@@ -1,4 +1,5 @@
-"""The institution register (§1), buildings (§21), closing days (§5) and the population forecast (§21)."""
+"""The institution register (institutionsregister/institutioner), buildings (ejendom/bygninger), closing
+days (kbhbarn/lukkedage) and the population forecast (prognose/befolkning)."""
 
 from __future__ import annotations
 

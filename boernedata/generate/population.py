@@ -27,8 +27,9 @@ def cpr_numbers(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Unique CPR numbers (plain, dashed) for birth days (day numbers) and sexes.
 
-    The 7th digit encodes the century (domain.md): 4-9 for 2000-2036 births (we draw 4-8, valid up to
-    YY <= 57), 0-3 for the 1900s. Most numbers pass modulus 11, a few do not (allowed since 2007).
+    The 7th digit encodes the century (docs/raw_extracts.md, "Conventions"): 4-9 for 2000-2036 births (we draw
+    4-8, valid up to YY <= 57), 0-3 for the 1900s. Most numbers pass modulus 11, a few do not (allowed
+    since 2007).
     """
     n = len(birth)
     dates = (birth.astype("datetime64[D]")).astype(object)

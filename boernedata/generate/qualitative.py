@@ -1,6 +1,6 @@
-"""The broad data concept: observations (§22, free text that sometimes holds a CPR number, an e-mail
-address or a phone number), development dialogue ratings, learning conversations, parent portal usage
-(§13) and the daycare waiting list (§21)."""
+"""The broad data concept: observations (kvalitativ/observationer, free text that sometimes holds a CPR
+number, an e-mail address or a phone number), development dialogue ratings, learning conversations,
+parent portal usage (aula/brugsdata) and the daycare waiting list (kapacitet/venteliste)."""
 
 from __future__ import annotations
 

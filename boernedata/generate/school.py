@@ -1,5 +1,7 @@
-"""School extracts: enrollments (§6), absence (§7), the calendar (§8), national tests (§15), the
-wellbeing survey (§16), leaving exams (§17), health measurements (§18) and language assessments (§14)."""
+"""School extracts: enrollments (skoleadm/elever), absence (skoleadm/fravaer), the calendar
+(skoleadm/skolekalender), national tests (nationaletest/resultater), the wellbeing survey (trivsel/svar),
+leaving exams (prover/karakterer), health measurements (sundhed/maalinger) and language assessments
+(kbhbarn/sprogvurdering)."""
 
 from __future__ import annotations
 

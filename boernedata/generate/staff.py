@@ -1,4 +1,4 @@
-"""HR: the monthly staff snapshot (§9) and the rota (§10).
+"""HR: the monthly staff snapshot (hr/personale) and the rota (hr/vagtplan).
 
 Staffing follows the enrolled children close to the legal norms (one adult per 3 children under 3 and per
 6 over 3, leaders at 85 %), schools about one teacher per 11 pupils, leisure one adult per 11 children.

@@ -47,7 +47,8 @@ def easter(year: int) -> dt.date:
 
 
 def public_holidays(year: int) -> dict[dt.date, str]:
-    """Daycare is closed on these (raw-extracts.md §5), store bededag until 2023 inclusive."""
+    """Daycare is closed on these (docs/raw_extracts.md §5, the seed danish_public_holidays), store
+    bededag until 2023 inclusive."""
     e = easter(year)
     days = {
         dt.date(year, 1, 1): "Nytårsdag",

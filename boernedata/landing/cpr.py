@@ -27,7 +27,7 @@ SEXES = pa.array(["K", "M"])  # by the parity of the 10th digit: even K, odd M
 
 
 def century(yy: int, digit7: int) -> int | None:
-    """The birth century from the two-digit year and the 7th digit (domain.md)."""
+    """The birth century from the two-digit year and the 7th digit (docs/raw_extracts.md, "Conventions")."""
     if digit7 <= 3:
         return 1900
     if digit7 in (4, 9):
@@ -54,9 +54,8 @@ def parse_cpr(value: str) -> tuple[str, dt.date, str] | None:
 
 HEX_WIDTH = 64  # characters of a pseudonym: SHA-256 in hex
 # Person keys come dictionary-encoded from apply() only when a person is on 8 rows of a batch or more
-# (check-ins, survey answers): a dictionary page costs ~10 ns a row to write against ~5 for a plain one,
-# worth it where it makes the column 4x smaller (copenhagen, from 2 to 8 rows: 39.7 -> 37.6 s user CPU,
-# landing 845 -> 898 MB).
+# (check-ins, survey answers): a dictionary page costs more to write than a plain one, worth it where it
+# makes the column several times smaller (docs/benchmarks.md).
 KEY_DICTIONARY_SHARE = 8
 
 
@@ -64,7 +63,7 @@ class Pseudonymizer:
     """HMAC-SHA256(key, normalized CPR), cached for the run by normalized number.
 
     Validation is vectorized over a batch (parse_cpr_array); only numbers never seen before in the run
-    go through Python, for the HMAC. A landed CPR column holds the person key (contracts.PERSONS_DIR);
+    go through Python, for the HMAC. A landed CPR column holds the person key (contracts.PERSONS_SCHEMA);
     the persons first seen since the last call of new_persons() go to the register.
     """
 
@@ -75,8 +74,8 @@ class Pseudonymizer:
         self._hmac_states = _hmac_states(key)
         # The run's person keys by slot, in a buffer that doubles when full. Slots are looked up in a
         # hash index of the numbers of the first slots, the later ones kept sorted for binary search and
-        # merged into a new index when they pass a quarter of it (building one costs ~14 ms per 340 000
-        # numbers). Only new numbers reach Python, for the HMAC.
+        # merged into a new index when they pass a quarter of it (building one is cheap but not free).
+        # Only new numbers reach Python, for the HMAC.
         self._keys = np.empty(1024, np.int64)
         self._count = 0
         self._numbers: list[np.ndarray] = []  # by slot, in chunks
@@ -165,7 +164,7 @@ class Pseudonymizer:
         """The person keys of `slots` (-1 for none: null), one slot per row or, with `indices`, per
         dictionary entry; dictionary-encoded with one entry per person when persons repeat enough
         (KEY_DICTIONARY_SHARE; the Parquet writer then writes the dictionary as it is, where hashing every
-        row's key costs 3x a plain page), else plain."""
+        row's key costs more than a plain page), else plain."""
         valid = slots >= 0
         counts = np.bincount(slots[valid], minlength=1)
         used = np.flatnonzero(counts)
@@ -232,8 +231,8 @@ def _hmac_states(key: bytes) -> tuple:
 
 def _hmac_sha256_many(states: tuple, messages: list[bytes]) -> bytes:
     """HMAC-SHA256 of each message, the digests concatenated: the keyed states are copied per message,
-    not rebuilt from the key (340 000 numbers, the copenhagen scale: 0.6 s against 1.5 s for
-    hmac.digest per number). Pseudonymizer.pseudonym() is the one-value reference."""
+    not rebuilt from the key (less than half the time of hmac.digest per number: docs/benchmarks.md).
+    Pseudonymizer.pseudonym() is the one-value reference."""
     inner, outer = states
 
     def digest(message: bytes, inner_copy=inner.copy, outer_copy=outer.copy) -> bytes:
@@ -336,8 +335,8 @@ def _birth_days(d: np.ndarray) -> np.ndarray:
 
 
 def _number(d: np.ndarray) -> np.ndarray:
-    """The ten digits as one int64, by Horner's rule on the two halves in uint32 (three times faster
-    than an int64 matrix product, which numpy does without BLAS)."""
+    """The ten digits as one int64, by Horner's rule on the two halves in uint32 (faster than an int64
+    matrix product, which numpy does without BLAS)."""
     halves = []
     for digits in (d[:6], d[6:]):
         acc = np.zeros(d.shape[1], dtype=np.uint32)

@@ -1,7 +1,7 @@
 """The Great Expectations worker process: `python -m boernedata.landing.ge_worker`.
 
-Importing GE takes ~3 s and validating competes with landing for the interpreter, so validation runs in
-a child process on the machine's other core. Protocol on stdin/stdout: 8-byte big-endian length, then a
+Importing GE takes seconds and validating competes with landing for the interpreter, so validation runs
+in a child process on the machine's other core. Protocol on stdin/stdout: 8-byte big-endian length, then a
 pickle; requests are (job id, extract key, Arrow table), replies (job id, results or an error text).
 A plain subprocess, not multiprocessing: spawn would re-run an unguarded calling script, fork after
 Arrow's thread pools started is unsafe.
@@ -39,14 +39,14 @@ def main() -> int:
     # The protocol owns the real stdout; anything GE prints goes to stderr instead.
     proto_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    from boernedata.landing.suites import _validate, _warm_up
+    from boernedata.landing.validation import validate, warm_up
 
-    _warm_up()
+    warm_up()
     stdin = sys.stdin.buffer
     while (msg := _read_msg(stdin)) is not None:
         job, key, table = msg
         try:
-            reply = (job, _validate(key, table))
+            reply = (job, validate(key, table))
         except Exception as exc:  # reported by the parent, which validates in process instead
             reply = (job, f"{type(exc).__name__}: {exc}")
         _write_msg(proto_out, reply)
@@ -116,6 +116,29 @@ class Worker:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+
+
+_WORKER = None
+
+
+def shared_worker():
+    """One GE worker process per Python process, started on first use and reused by later runs."""
+    global _WORKER
+    if _WORKER is None or not _WORKER.alive():
+        import atexit
+
+        _WORKER = Worker()
+        atexit.register(_WORKER.close)
+    return _WORKER
+
+
+def stop_worker() -> None:
+    """Stop the GE worker and wait for it to exit (a later run starts another)."""
+    global _WORKER
+    if _WORKER is not None:
+        _WORKER.close()  # its input closes: it exits
+        _WORKER.proc.wait()
+        _WORKER = None
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ a full-snapshot extract (institutioner, indskrivninger, elever, …) the extract
 under another file name. When it would land fewer than (100 - max %) of the rows it replaces, it is held:
 nothing of it lands, the landed rows stay, and the run exits non-zero until someone decides. Its parsed
 rows are kept for that decision as pseudonymized Parquet in `<landing>/_quarantine/_held/<system>/
-<extract>/<period>.parquet` (its bad rows beside it in `<period>.quarantine.parquet`), child-level data
-like the rest of the quarantine; no raw file is copied anywhere. `land --accept-shrink` lands it from the
+<extract>/<period>.parquet` (its bad rows beside it in `<period>.quarantine.parquet`; the names:
+landing_zone.held_files), child-level data like the rest of the quarantine; no raw file is copied
+anywhere. `land --accept-shrink` lands it from the
 raw folder on purpose, and the held files go when any delivery of the period lands or is unchanged.
 
 The baseline of a snapshot that is not a re-delivery is the newest snapshot landed before it, as the
@@ -22,10 +23,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from boernedata import settings
-from boernedata.contracts import EXTRACTS, Extract, data_files, landed_dir
-
-HELD_DIR = "_held"
-QUARANTINE_SUFFIX = ".quarantine.parquet"
+from boernedata.contracts import EXTRACTS, Extract
+from boernedata.landing_zone import data_files, held_files, landed_dir, landed_file
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,8 @@ class Baseline:
 class ShrinkGuard:
     """The hold decision for one landing run."""
 
-    def __init__(self, landing: Path, held_root: Path, raw: Path, rules: HoldRules) -> None:
-        self.landing, self.held_root, self.max_pct = Path(landing), Path(held_root), rules.max_shrink_pct
+    def __init__(self, landing: Path, raw: Path, rules: HoldRules) -> None:
+        self.landing, self.max_pct = Path(landing), rules.max_shrink_pct
         self.accept_all = rules.accept is not None and not rules.accept
         self.accept = {_relative(Path(raw), a) for a in rules.accept or ()}
         # snapshot extract -> {period: rows}, as landed when the run started
@@ -60,7 +59,7 @@ class ShrinkGuard:
     def baseline(self, ex: Extract, period: str) -> Baseline | None:
         """What a delivery of `period` replaces: the period's landed rows, else (a snapshot extract) the
         newest snapshot landed before it; None when it replaces nothing."""
-        target = landed_dir(self.landing, ex) / f"{period}.parquet"
+        target = landed_file(self.landing, ex, period)
         if target.exists():
             return Baseline(_rows(target), f"the landed {period}")
         earlier = [p for p in self.snapshots.get(ex.key, {}) if p < period]
@@ -75,14 +74,9 @@ class ShrinkGuard:
     def accepts(self, rel: str) -> bool:
         return self.accept_all or rel in self.accept
 
-    def paths(self, ex: Extract, period: str) -> tuple[Path, Path]:
-        """(held rows, held quarantined rows) of a period."""
-        folder = self.held_root / ex.system / ex.name
-        return folder / f"{period}.parquet", folder / f"{period}{QUARANTINE_SUFFIX}"
-
     def keep(self, ex: Extract, period: str, rows: Path, quarantined: Path | None) -> Path:
         """Move the delivery's written files (temporary names) into the held folder; the held rows' path."""
-        held, held_q = self.paths(ex, period)
+        held, held_q = held_files(self.landing, ex, period)
         held.parent.mkdir(parents=True, exist_ok=True)
         rows.replace(held)
         if quarantined is not None:
@@ -93,7 +87,7 @@ class ShrinkGuard:
 
     def clear(self, ex: Extract, period: str) -> None:
         """A delivery of the period landed (or the landed one came again): the hold is over."""
-        for path in self.paths(ex, period):
+        for path in held_files(self.landing, ex, period):
             path.unlink(missing_ok=True)
 
     def message(self, rel: str, rows: int, rows_read: int, baseline: Baseline, held: Path) -> str:

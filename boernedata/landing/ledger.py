@@ -1,4 +1,7 @@
-"""The delivery ledger: one JSON line per file per run, append-only, under <landing>/_ledger/."""
+"""The delivery ledger's records and its writer: one JSON line per file per run, append-only.
+
+Where it lives, its statuses and reading it: boernedata/landing_zone.py (the build reads it too).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,7 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-LEDGER_DIR = "_ledger"
-LEDGER_FILE = "deliveries.jsonl"
-ACCEPTED = ("landed", "replaced", "unchanged")  # statuses whose rows are the landed ones of the period
+from boernedata.landing_zone import ACCEPTED, REJECTED, ledger_file, read_ledger
 
 
 @dataclass
@@ -21,7 +22,7 @@ class Delivery:
     rows_read: int
     rows_landed: int
     rows_quarantined: int
-    status: str  # landed | replaced | unchanged | rejected | held_shrunk (landing/hold.py)
+    status: str  # landed | replaced | unchanged | rejected | held_shrunk (landing_zone.py)
     message: str
     landed_at: str  # UTC ISO timestamp of the run
     run_id: str
@@ -33,27 +34,25 @@ class Delivery:
 
 class Ledger:
     def __init__(self, landing: Path) -> None:
-        self.path = Path(landing) / LEDGER_DIR / LEDGER_FILE
+        self.landing = Path(landing)
+        self.path = ledger_file(self.landing)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._current: dict[tuple[str, str], dict] = {}
         self._lock = threading.Lock()  # files land on two threads
-        if self.path.exists():
-            for line in self.path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    rec = json.loads(line)
-                    if rec["status"] in ACCEPTED:
-                        self._current[(rec["extract"], rec["period"])] = rec
+        for rec in read_ledger(self.landing):
+            if rec["status"] in ACCEPTED:
+                self._current[(rec["extract"], rec["period"])] = rec
 
     def current(self, extract: str, period: str) -> dict | None:
         """The delivery whose rows are landed now for this extract and period."""
         return self._current.get((extract, period))
 
     def append(self, d: Delivery) -> None:
-        assert d.status == "rejected" or d.rows_read == d.rows_landed + d.rows_quarantined + d.rows_held, d
+        assert d.status == REJECTED or d.rows_read == d.rows_landed + d.rows_quarantined + d.rows_held, d
         with self._lock, self.path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(asdict(d), ensure_ascii=False) + "\n")
             if d.status in ACCEPTED:
                 self._current[(d.extract, d.period)] = asdict(d)
 
     def records(self) -> list[dict]:
-        return [json.loads(x) for x in self.path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        return read_ledger(self.landing)

@@ -9,8 +9,8 @@ import pyarrow.compute as pc
 
 
 def one_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """The column as one array: a single chunk as it is (combine_chunks would copy it all the same:
-    ~1 s a copenhagen run, as a batch's columns are mostly one chunk)."""
+    """The column as one array: a single chunk as it is (combine_chunks would copy it all the same, and
+    a batch's columns are mostly one chunk)."""
     if not isinstance(column, pa.ChunkedArray):
         return column
     return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
@@ -30,8 +30,8 @@ def dictionary_array(indices: pa.Array, values: pa.Array) -> pa.DictionaryArray:
     """A DictionaryArray with its nulls in the indices (Parquet cannot write null dictionary values).
 
     Every caller's indices are in range by construction (taken from an Arrow dictionary array, or
-    ranks and codes made below the dictionary's length), so they are not checked again: the check
-    of every index cost ~1 s of CPU a copenhagen run."""
+    ranks and codes made below the dictionary's length), so they are not checked again: checking
+    every index costs CPU for nothing (docs/benchmarks.md)."""
     if values.null_count:
         indices = pc.if_else(pc.take(pc.is_null(values), indices), pa.scalar(None, indices.type), indices)
         values = pc.fill_null(values, "")

@@ -3,7 +3,7 @@
 Everything is vectorized with pyarrow.compute: a batch becomes the landed columns plus a list of checks
 (source column, reason code, boolean mask). A row with any failing check is quarantined by the caller.
 Values that do not parse become null in the parsed columns, so the Great Expectations suite run on the
-parsed frame sees them as nulls (see suites.py).
+parsed frame sees them as nulls (see suite_runner.py).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def _cast_when_all_valid(
 ) -> pa.Array | None:
     """Arrow's own ISO 8601 cast (which rejects 30 February and 24:00) when every present value has the
     contract's shape and casts; None otherwise, and the caller's value-by-value parse finds the bad ones.
-    Six times faster than that parse on a file without faults, the usual case (92 596 Aula values).
+    Several times faster than that parse on a file without faults, the usual case (docs/benchmarks.md).
     The shape is the regex `shape`, or, when every value has one of the `fixed` spellings, that."""
     if not any(_fixed_shape(v, template) for template in fixed):
         ok = pc.or_(pc.match_substring_regex(v, shape), pc.invert(present))
@@ -152,7 +152,7 @@ def _cast_when_all_valid(
 
 def _fixed_shape(v: pa.Array, template: str) -> bool:
     """Whether every value of `v` is `template` character by character ('9' an ASCII digit, '±' + or -),
-    read from Arrow's buffers (95 000 Aula timestamps: 1.7 ms; RE2 takes 10 ms)."""
+    read from Arrow's buffers, faster than RE2 (docs/benchmarks.md)."""
     n, width = len(v), len(template)
     if not n or v.null_count or not pa.types.is_string(v.type):
         return False
@@ -160,7 +160,7 @@ def _fixed_shape(v: pa.Array, template: str) -> bool:
     if np.any(np.diff(offsets) != width):
         return False
     chars = np.frombuffer(v.buffers()[2], np.uint8, n * width, offsets[0]).reshape(n, width)
-    positions = chars.T.copy()  # position by position, each contiguous: 6x faster than the regex
+    positions = chars.T.copy()  # position by position, each contiguous
     for at, want in zip(positions, template, strict=True):
         if want == "9":
             ok = at - np.uint8(ord("0")) <= 9  # below "0" wraps round to above 9
@@ -343,7 +343,8 @@ def parse_batch(ex: Extract, table: pa.Table, pseudo: Pseudonymizer) -> Parsed:
 
 
 def _trivsel_0_3(out: Parsed) -> None:
-    """raw-extracts.md §16: question_no ≤ 20 and answer ≤ 3 for survey_version 0-3."""
+    """docs/raw_extracts.md §16 (and the notes of trivsel/svar in contracts.py): question_no ≤ 20 and
+    answer ≤ 3 for survey_version 0-3."""
     young = pc.equal(plain(out.columns["survey_version"]), "0-3")
     bad = pc.and_(
         young, pc.or_kleene(pc.greater(out.columns["question_no"], 20), pc.greater(out.columns["answer"], 3))

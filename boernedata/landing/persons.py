@@ -16,14 +16,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from boernedata.contracts import EXTRACTS, PERSONS_DIR, PERSONS_SCHEMA, data_files, landed_dir
-from boernedata.landing.ledger import LEDGER_DIR
+from boernedata.contracts import EXTRACTS, PERSONS_SCHEMA
+from boernedata.landing_zone import (
+    PARQUET,
+    REGISTER_FILE,
+    data_files,
+    key_check_file,
+    landed_dir,
+    persons_dir,
+)
 
-REGISTER_FILE = "persons.parquet"
-# HMAC-SHA256 of a fixed text with the landing key, beside the ledger: tells whether a run uses the key
-# the landing zone was pseudonymized with. It reveals no more of the key than any pseudonym of a known
-# CPR number does.
-KEY_CHECK_FILE = "key_check.txt"
+# HMAC-SHA256 of a fixed text with the landing key, beside the ledger (landing_zone.key_check_file):
+# tells whether a run uses the key the landing zone was pseudonymized with. It reveals no more of the key
+# than any pseudonym of a known CPR number does.
 KEY_CHECK_TEXT = "boernedata landing key check"
 
 
@@ -31,13 +36,9 @@ class PersonKeyCollision(Exception):
     """Two pseudonyms with the same person key (probability ~2e-7 at 3 million persons)."""
 
 
-def folder(landing: Path) -> Path:
-    return Path(landing) / PERSONS_DIR
-
-
 def write_part(landing: Path, table: pa.Table, name: str) -> Path:
     """Write new persons as `<name>.parquet` in the register (atomically)."""
-    target = folder(landing) / f"{name}.parquet"
+    target = persons_dir(landing) / f"{name}{PARQUET}"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
     pq.write_table(table, tmp)
@@ -48,7 +49,7 @@ def write_part(landing: Path, table: pa.Table, name: str) -> Path:
 def compact(landing: Path) -> int:
     """Merge the register's parts into one file of distinct persons; the number of persons. Raises
     PersonKeyCollision when one key stands for two pseudonyms (the parts are then left as they are)."""
-    parts = data_files(folder(landing))
+    parts = data_files(persons_dir(landing))
     if not parts:
         return 0
     table = pa.concat_tables([pq.read_table(p, schema=PERSONS_SCHEMA) for p in parts])
@@ -60,7 +61,7 @@ def compact(landing: Path) -> int:
         if pc.any(collided).as_py():
             key = g.filter(collided)["person_key"][0].as_py()
             raise PersonKeyCollision(
-                f"two different CPR numbers share the person key {key} in {folder(landing)}; the landed "
+                f"two different CPR numbers share the person key {key} in {persons_dir(landing)}; the landed "
                 "rows cannot tell them apart. Report this (expected once in ~5 million registers of 3 "
                 "million persons) and keep the landing folder as it is"
             )
@@ -70,7 +71,7 @@ def compact(landing: Path) -> int:
         distinct = table
     if len(parts) == 1 and parts[0].name == REGISTER_FILE and distinct.num_rows == table.num_rows:
         return distinct.num_rows  # nothing new
-    write_part(landing, distinct, REGISTER_FILE.removesuffix(".parquet"))
+    write_part(landing, distinct, REGISTER_FILE.removesuffix(PARQUET))
     for p in parts:
         if p.name != REGISTER_FILE:
             p.unlink()
@@ -79,7 +80,7 @@ def compact(landing: Path) -> int:
 
 def missing(landing: Path) -> bool:
     """Whether rows are landed but the register holds no one (deleted, or landed before it existed)."""
-    if data_files(folder(landing)):
+    if data_files(persons_dir(landing)):
         return False
     return any(
         data_files(landed_dir(landing, ex)) for ex in EXTRACTS if any(c.kind == "cpr" for c in ex.columns)
@@ -89,7 +90,7 @@ def missing(landing: Path) -> bool:
 def key_matches(landing: Path, fingerprint: str) -> bool:
     """Whether `fingerprint` (the key's HMAC of KEY_CHECK_TEXT) is the landing zone's; a zone without one
     takes this one."""
-    path = Path(landing) / LEDGER_DIR / KEY_CHECK_FILE
+    path = key_check_file(landing)
     if path.exists():
         return path.read_text(encoding="ascii").strip() == fingerprint
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# CPR numbers first (10 digits would otherwise partly look like a phone number). RE2 (Arrow's regex
-# engine) has no look-around, so digit boundaries are captured neighbours put back in the replacement.
+from boernedata.cpr_pattern import CPR_IN_TEXT_RE2, REDACT_RE2
+
+# CPR numbers first (10 digits would otherwise partly look like a phone number); what counts as one:
+# boernedata/cpr_pattern.py. RE2 (Arrow's regex engine) has no look-around, so digit boundaries are
+# captured neighbours put back in the replacement.
 PATTERNS: tuple[tuple[str, str, str], ...] = (
-    ("cpr", r"(^|[^\d+])\d{6}-?\d{4}([^\d]|$)", r"\1[CPR]\2"),
+    ("cpr", CPR_IN_TEXT_RE2, REDACT_RE2),
     ("email", r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", "[EMAIL]"),
     (
         "phone",

@@ -15,15 +15,12 @@ import os
 import shutil
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from boernedata import landing_zone as zone
+from boernedata.landing.outcome import FileOutcome
 from boernedata.landing.parse import REASONS
-from boernedata.landing.suites import EXTRACT_SAMPLE_ROWS, MIN_SAMPLE_ROWS, SAMPLE_ROWS
+from boernedata.landing.suite_runner import EXTRACT_SAMPLE_ROWS, MIN_SAMPLE_ROWS, SAMPLE_ROWS, SuiteRunner
 
-if TYPE_CHECKING:
-    from boernedata.landing.run import FileOutcome, Run
-
-REPORTS_DIR = "_reports"
 SAMPLE_QUARANTINE_ROWS = 5  # quarantined rows shown per file (all of them are in its Parquet file)
 
 CSS = """
@@ -38,11 +35,11 @@ code.row{font-size:.85em;word-break:break-all}
 """
 
 STATUS_DA = {
-    "landed": "indlæst",
-    "replaced": "erstattet",
-    "unchanged": "uændret",
-    "rejected": "afvist",
-    "held_shrunk": "tilbageholdt",
+    zone.LANDED: "indlæst",
+    zone.REPLACED: "erstattet",
+    zone.UNCHANGED: "uændret",
+    zone.REJECTED: "afvist",
+    zone.HELD: "tilbageholdt",
 }
 
 
@@ -54,31 +51,29 @@ def _n(x: int) -> str:
     return f"{x:,}".replace(",", ".")  # Danish thousands separator
 
 
-def write_report(run: Run) -> Path:
-    out_dir = run.landing / REPORTS_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"land_{run.run_id}.html"
-    target.write_text(render(run), encoding="utf-8")
-    shutil.copyfile(target, out_dir / "latest.html")
+def write_report(
+    landing: Path, raw: Path, run_id: str, outcomes: list[FileOutcome], suites: SuiteRunner
+) -> Path:
+    """Write the run's report and copy it to latest.html; the report's path."""
+    target = zone.report_file(landing, run_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(landing, raw, run_id, outcomes, suites), encoding="utf-8")
+    shutil.copyfile(target, zone.latest_report(landing))
     return target
 
 
-def render(run: Run) -> str:
-    from boernedata.landing.hold import HELD_DIR
-    from boernedata.landing.run import HELD, QUARANTINE_DIR
-
-    quarantine = run.landing / QUARANTINE_DIR
-    links = _Links(run.landing / REPORTS_DIR, quarantine, quarantine / HELD_DIR)
-    outs = run.outcomes
-    rejected = [o for o in outs if o.delivery.status == "rejected"]
-    held = [o for o in outs if o.delivery.status == HELD]
-    flagged = [o for o in outs if o.reasons and o.delivery.status in ("landed", "replaced")]
+def render(landing: Path, raw: Path, run_id: str, outcomes: list[FileOutcome], suites: SuiteRunner) -> str:
+    links = _Links(landing)
+    outs = outcomes
+    rejected = [o for o in outs if o.delivery.status == zone.REJECTED]
+    held = [o for o in outs if o.delivery.status == zone.HELD]
+    flagged = [o for o in outs if o.reasons and o.delivery.status in (zone.LANDED, zone.REPLACED)]
     statuses = sorted(Counter(o.delivery.status for o in outs).items())
     h = [
         "<!doctype html><html lang='da'><meta charset='utf-8'>",
-        f"<title>boernedata land {run.run_id}</title><style>{CSS}</style>",
-        f"<h1>Modtagelse af udtræk, kørsel {run.run_id}</h1>",
-        f"<p>Rå mappe <code>{_e(run.raw)}</code> → landingszone <code>{_e(run.landing)}</code>. "
+        f"<title>boernedata land {run_id}</title><style>{CSS}</style>",
+        f"<h1>Modtagelse af udtræk, kørsel {run_id}</h1>",
+        f"<p>Rå mappe <code>{_e(raw)}</code> → landingszone <code>{_e(landing)}</code>. "
         + ", ".join(f"{n} {STATUS_DA.get(s, s)}" for s, n in statuses)
         + ".</p>",
     ]
@@ -87,7 +82,7 @@ def render(run: Run) -> str:
     h += _quarantine_details(flagged, links)
     h += _files(outs)
     h += _redactions(outs)
-    h += _suites(run)
+    h += _suites(suites)
     h.append("</html>")
     return "\n".join(h)
 
@@ -95,14 +90,14 @@ def render(run: Run) -> str:
 class _Links:
     """Relative links from the report folder to a file's quarantined or held rows."""
 
-    def __init__(self, reports: Path, quarantine: Path, held: Path) -> None:
-        self.reports, self.quarantine, self.held = reports, quarantine, held
+    def __init__(self, landing: Path) -> None:
+        self.landing, self.reports = landing, zone.reports_dir(landing)
 
     def quarantined(self, o: FileOutcome) -> Path:
-        return self.quarantine / o.delivery.extract / f"{o.delivery.period}.parquet"
+        return zone.quarantine_file(self.landing, o.delivery.extract, o.delivery.period)
 
     def held_rows(self, o: FileOutcome) -> Path:
-        return self.held / o.delivery.extract / f"{o.delivery.period}.parquet"
+        return zone.held_files(self.landing, o.delivery.extract, o.delivery.period)[0]
 
     def a(self, path: Path, text: str) -> str:
         return f"<a href='{_e(os.path.relpath(path, self.reports))}'>{_e(text)}</a>"
@@ -205,7 +200,7 @@ def _totals(outs) -> list[str]:
     for o in outs:
         c = per.setdefault(o.delivery.extract or "(intet udtræk)", Counter())
         c["files"] += 1
-        c["rejected"] += o.delivery.status == "rejected"
+        c["rejected"] += o.delivery.status == zone.REJECTED
         for k in keys:
             c[k] += getattr(o.delivery, k)
     h = [
@@ -306,11 +301,11 @@ def _redactions(outs) -> list[str]:
     return h
 
 
-def _suites(run: Run) -> list[str]:
+def _suites(suites: SuiteRunner) -> list[str]:
     h = []
-    if run.suites.errors:
+    if suites.errors:
         h.append("<h2 class='fail'>Fejl i krydskontrollen (Great Expectations)</h2><ul>")
-        h += [f"<li>{_e(e)}</li>" for e in run.suites.errors]
+        h += [f"<li>{_e(e)}</li>" for e in suites.errors]
         h.append("</ul>")
     h.append(
         "<h2>Great Expectations-kontrol</h2><p><small>En suite pr. udtræk, bygget fra "
@@ -322,7 +317,7 @@ def _suites(run: Run) -> list[str]:
         "tæller både manglende og ufortolkelige værdier. 'Krydskontrol' sammenligner GE's antal med "
         "karantænens antal for samme rækker, kolonne og årsag.</small></p>"
     )
-    for key, results in sorted(run.suites.results.items()):
+    for key, results in sorted(suites.results.items()):
         h.append(
             f"<h3>{_e(key)}</h3><table><tr><th>forventning</th><th>kolonne</th><th>resultat</th>"
             "<th>uventede rækker (pr. fil)</th><th>krydskontrol</th></tr>"

@@ -8,17 +8,31 @@
 - Withheld cells: per published indicator table, how many cells are withheld and for which reason
   (`suppression_reason`), or "not available" when the table has no such column.
 
-The functions return what they found; build.py decides to refuse and says so.
+`refuse_empty_sources` and `refuse_shrink` raise BuildError with a message that says what to do; the
+other functions return what they found.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-# The published tables whose cells can be withheld (indicators.md: `suppression_reason`).
+from boernedata import landing_zone as zone
+from boernedata import settings
+from boernedata.build.errors import BuildError
+
+# The published tables whose cells can be withheld (README, "Privacy: what is withheld and why").
 WITHHELD_TABLES = ("institution_indicators", "municipality_indicators")
 REASON_COLUMN = "suppression_reason"
+
+
+@dataclass(frozen=True)
+class Checks:
+    """The publication checks of one build (settings.py names their flags and environment variables)."""
+
+    max_shrink_pct: float = settings.DEFAULT_MAX_TABLE_SHRINK_PCT
+    allow_shrink: bool = False  # publish even when a table shrank by more than max_shrink_pct
+    allow_empty: tuple[str, ...] = field(default_factory=tuple)  # extracts the municipality does not deliver
 
 
 @dataclass(frozen=True)
@@ -32,11 +46,33 @@ class Shrink:
         return 100.0 * (self.before - self.after) / self.before
 
 
+def refuse_empty_sources(landing: Path, checks: Checks) -> list[str]:
+    """Refuse (BuildError) when a landed extract has no rows and is not allowed to be empty; the allowed
+    empty ones, for the manifest."""
+    from boernedata.contracts import EXTRACTS
+
+    refused, allowed = empty_sources(landing, list(checks.allow_empty))
+    if refused:
+        raise BuildError(empty_sources_message(landing, refused, len(EXTRACTS)))
+    return allowed
+
+
+def refuse_shrink(previous: dict | None, counts: dict[str, dict], checks: Checks) -> list[Shrink]:
+    """Refuse (BuildError) when a table shrank by more than the set share against the current
+    publication's manifest (`previous`), unless allowed; the shrunk tables published on purpose, for the
+    manifest."""
+    shrunk = shrunk_tables(previous, counts, checks.max_shrink_pct)
+    if shrunk and not checks.allow_shrink:
+        raise BuildError(shrink_message(shrunk, previous, checks.max_shrink_pct))
+    return shrunk
+
+
 def landed_rows(landing: Path) -> dict[str, int]:
     """Rows landed per extract (`system/extract`), from the Parquet footers of its data files."""
     import pyarrow.parquet as pq
 
-    from boernedata.contracts import EXTRACTS, data_files, landed_dir
+    from boernedata.contracts import EXTRACTS
+    from boernedata.landing_zone import data_files, landed_dir
 
     return {
         ex.key: sum(pq.ParquetFile(f).metadata.num_rows for f in data_files(landed_dir(landing, ex)))
@@ -62,7 +98,7 @@ def empty_sources_message(landing: Path, empty: list[str], total: int) -> str:
         return (
             f"refusing to publish: the landing folder {landing} holds no landed rows at all (none of the "
             f"{total} extracts has any). Land the raw extracts first (`boernedata land --landing "
-            f"{landing}`), or point --landing / $BOERNEDATA_LANDING at the right folder."
+            f"{landing}`), or point --landing / ${settings.ENV_LANDING} at the right folder."
         )
     names = ", ".join(empty)
     return (
@@ -71,7 +107,7 @@ def empty_sources_message(landing: Path, empty: list[str], total: int) -> str:
         "their deliveries (`boernedata land`; the landing report says whether a file was rejected or held). "
         "If the municipality really does not deliver an extract (e.g. aula/kommegaa when all check-in goes "
         f"through KBH Barn), name it: `boernedata build --allow-empty {empty[0]}` or "
-        f"BOERNEDATA_ALLOW_EMPTY={','.join(empty)}."
+        f"{settings.ENV_ALLOW_EMPTY}={','.join(empty)}."
     )
 
 
@@ -96,9 +132,9 @@ def shrink_message(shrunk: list[Shrink], previous: dict, max_pct: float) -> str:
         f"{previous.get('finished_at')}):\n"
         + "\n".join(lines)
         + "\nThe usual cause is a missing or partial delivery: check the landing report "
-        "(<landing>/_reports/latest.html) and `boernedata status`, deliver what is missing and build "
-        "again. If the drop is right (e.g. data withdrawn on purpose), build again with --allow-shrink; "
-        "the limit is --max-shrink PCT or $BOERNEDATA_MAX_TABLE_SHRINK_PCT."
+        f"({zone.latest_report(Path('<landing>'))}) and `boernedata status`, deliver what is missing and "
+        "build again. If the drop is right (e.g. data withdrawn on purpose), build again with "
+        f"--allow-shrink; the limit is --max-shrink PCT or ${settings.ENV_MAX_TABLE_SHRINK}."
     )
 
 

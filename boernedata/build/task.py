@@ -1,0 +1,176 @@
+"""`boernedata build`: dbt build on the internal warehouse, then publish the marts safely.
+
+The steps, in order, and the module that owns each: take the build lock (lock.py), check that every
+landed extract has rows (checks.py), run `dbt build` while holding the landing zone's lock (dbt_runner.py),
+copy the published interface into a new release (publish.py), refuse a shrunken table (checks.py), write
+the manifest (manifest.py), and swap the release in (releases.py). Any refusal or failure raises
+BuildError before the swap, so the last good publication stays in place.
+
+Why a separate publication: DuckDB allows one writer or many readers, never both, has no users or grants,
+and dbt-duckdb keeps its file open for the whole run. BI tools therefore never open the internal file
+(staging, intermediate and restricted hold pseudonymized child-level rows); docs/architecture.md,
+"Publishing".
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from boernedata import landing_zone as zone
+from boernedata import settings
+from boernedata.build import dbt_runner, manifest, publish
+from boernedata.build.checks import Checks, refuse_empty_sources, refuse_shrink, unknown_extracts
+from boernedata.build.errors import BuildError, err, say
+from boernedata.build.lock import BuildLock, check_internal_file_free, landing_lock
+from boernedata.exit_codes import ExitCode
+from boernedata.releases import (
+    Paths,
+    current_release,
+    iso,
+    prune_releases,
+    read_manifest,
+    swap_published,
+    utcnow,
+)
+
+PROG = "boernedata build"
+
+
+def build(
+    landing: Path,
+    warehouse: Path,
+    dbt_args: list[str],
+    *,
+    project_dir: Path = settings.PROJECT_DIR,
+    checks: Checks | None = None,
+) -> int:
+    """dbt build on the internal warehouse; publish the marts when everything passed and the publication
+    checks hold. Returns an exit code."""
+    paths = Paths.of(warehouse)
+    landing = Path(landing).expanduser().absolute()
+    project_dir = Path(project_dir).expanduser().absolute()
+    options = checks or Checks()
+    if not landing.is_dir():
+        _err(
+            f"the landing folder {landing} does not exist. Run `boernedata land --landing {landing}` first "
+            f"(or point --landing / ${settings.ENV_LANDING} at it)."
+        )
+        return ExitCode.CANNOT_RUN
+    unknown = unknown_extracts(list(options.allow_empty))
+    if unknown:
+        _err(
+            f"--allow-empty / ${settings.ENV_ALLOW_EMPTY} names {', '.join(unknown)}, which is no extract of "
+            "the contracts; use `system/extract` as in the raw folder, e.g. aula/kommegaa."
+        )
+        return ExitCode.CANNOT_RUN
+    paths.root.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = BuildLock.acquire(paths.lock)
+    except BuildError as exc:
+        _err(str(exc))
+        return ExitCode.BUSY
+    try:
+        return _locked_build(paths, landing, project_dir, list(dbt_args), lock, options)
+    except BuildError as exc:
+        _err(f"{exc}\n{_previous_publication_note(paths)}")
+        return ExitCode.FAILED
+    except KeyboardInterrupt:
+        _err(f"interrupted; nothing was published. {_previous_publication_note(paths)}")
+        raise
+    finally:
+        lock.release()
+
+
+def _locked_build(
+    paths: Paths, landing: Path, project_dir: Path, dbt_args: list[str], lock: BuildLock, options: Checks
+) -> int:
+    if lock.previous:
+        _say(
+            f"note: the previous build (pid {lock.previous.get('pid', '?')}, started "
+            f"{lock.previous.get('started_at', '?')}) did not finish: it was killed or crashed. "
+            "It published nothing; cleaning up after it."
+        )
+    prune_releases(paths)  # we hold the lock: any .partial folder is from a dead build
+
+    started = utcnow()
+    build_id = f"{started.strftime('%Y%m%dT%H%M%S%fZ')}-{os.getpid()}"
+    check_internal_file_free(paths.warehouse)
+
+    with landing_lock(landing):
+        # before dbt: an empty landing fails in a second
+        allowed_empty = refuse_empty_sources(landing, options)
+        if allowed_empty:
+            _say(f"note: no rows landed for {', '.join(allowed_empty)}; allowed to be empty (--allow-empty)")
+        zone.write_schema_files(landing)  # every source gets at least a zero-row schema file
+        ledger = manifest.ledger_state(landing)
+        _say(f"running dbt build on {paths.warehouse} (landing {landing})")
+        exit_code, run_results, target_path = dbt_runner.run_dbt(paths, landing, project_dir, dbt_args)
+    failed = dbt_runner.failed_nodes(run_results)
+    if failed or exit_code != 0 or run_results is None:
+        raise BuildError(dbt_runner.failure_message(exit_code, failed, run_results, target_path))
+
+    current = current_release(paths)
+    release = publish.new_release(paths, build_id)
+    try:
+        counts, withheld = publish.copy_published_interface(paths.warehouse, release)
+        # before the swap: a refusal leaves all in place
+        shrunk = refuse_shrink(read_manifest(paths.warehouse), counts, options)
+        for s in shrunk:
+            _say(f"note: marts.{s.table} shrank from {s.before:,} to {s.after:,} rows (--allow-shrink)")
+        manifest.write_manifest(
+            release,
+            {
+                "build_id": build_id,
+                "started_at": iso(started),
+                "finished_at": iso(utcnow()),
+                "previous_release": current.name if current else None,
+                "versions": manifest.versions(run_results),
+                "git_commit": manifest.git_commit(project_dir),
+                "project_dir": str(project_dir),
+                "internal_warehouse": str(paths.warehouse),
+                "landing": {"path": str(landing), "ledger": ledger},
+                "dbt": {
+                    "args": dbt_args,
+                    "invocation_id": run_results.get("metadata", {}).get("invocation_id"),
+                    "elapsed_seconds": round(run_results.get("elapsed_time") or 0.0, 1),
+                    "summary": manifest.summary(run_results.get("results", [])),
+                },
+                "checks": {
+                    "max_shrink_pct": options.max_shrink_pct,
+                    "allow_shrink": options.allow_shrink,
+                    "shrunk_tables": {s.table: {"before": s.before, "after": s.after} for s in shrunk},
+                    "empty_extracts_allowed": allowed_empty,
+                },
+                "tables": counts,
+                "withheld_cells": withheld,
+            },
+        )
+        final = publish.finish_release(release)
+    except BaseException:
+        shutil.rmtree(release, ignore_errors=True)
+        raise
+    swap_published(paths, final)
+    prune_releases(paths)
+    rows = ", ".join(f"{t} {c['rows']}" for t, c in counts.items())
+    _say(f"published build {build_id} to {paths.published}/ ({rows} rows)")
+    return ExitCode.OK
+
+
+def _previous_publication_note(paths: Paths) -> str:
+    previous = read_manifest(paths.warehouse)
+    if previous is None:
+        return "There is no earlier publication yet."
+    return (
+        f"The previous publication from {previous.get('finished_at', '?')} "
+        f"(build {previous.get('build_id')}) is still in place: {paths.published}/"
+    )
+
+
+def _say(message: str) -> None:
+    say(PROG, message)
+
+
+def _err(message: str) -> None:
+    err(PROG, message)
