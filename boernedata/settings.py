@@ -24,6 +24,15 @@ ENV_MAX_DELIVERY_SHRINK = "BOERNEDATA_MAX_DELIVERY_SHRINK_PCT"
 # `land` validates its GE samples in its own process instead of a worker process when this is "1" (for
 # debugging the suites; landing/suite_runner.py).
 ENV_GE_IN_PROCESS = "BOERNEDATA_GE_IN_PROCESS"
+# DuckDB's resources during `build` (profiles.yml reads them): how much memory its buffers may use before
+# they spill to the temp directory, where they spill, and how many threads a query runs on. Defaults:
+# default_memory_limit() of this machine, `<warehouse>.tmp` beside the internal file, all cores.
+ENV_MEMORY_LIMIT = "BOERNEDATA_MEMORY_LIMIT"
+ENV_TEMP_DIR = "BOERNEDATA_TEMP_DIR"
+ENV_THREADS = "BOERNEDATA_THREADS"
+# Share of the machine's memory the build lets DuckDB use by default: leaves room for the Python and dbt
+# processes, the page cache and a laptop's other programs.
+DEFAULT_MEMORY_SHARE = 0.6
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_LANDING = Path("data/landing")
@@ -68,6 +77,25 @@ def resolve_percent(flag_value: float | None, env_name: str, default: float) -> 
     if not 0 <= value <= 100:
         raise SettingError(f"{source} is {value}: a percentage between 0 and 100 is needed")
     return value
+
+
+def default_memory_limit() -> str:
+    """DEFAULT_MEMORY_SHARE of the machine's physical memory, in whole GB (at least 1), as DuckDB takes it."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return "8GB"
+    return f"{max(1, int(total * DEFAULT_MEMORY_SHARE / 2**30))}GB"
+
+
+def duckdb_resources(warehouse: Path) -> dict[str, str]:
+    """The environment that gives a build's DuckDB its memory limit, temp directory and threads: the
+    caller's settings where set, else the defaults."""
+    return {
+        ENV_MEMORY_LIMIT: os.environ.get(ENV_MEMORY_LIMIT) or default_memory_limit(),
+        ENV_TEMP_DIR: os.environ.get(ENV_TEMP_DIR) or f"{warehouse}.tmp",
+        ENV_THREADS: os.environ.get(ENV_THREADS) or str(os.cpu_count() or 2),
+    }
 
 
 def resolve_list(flag_values: list[str] | None, env_name: str) -> list[str]:

@@ -49,6 +49,7 @@ def run_dbt(
         {
             settings.ENV_LANDING: str(landing),
             settings.ENV_WAREHOUSE: str(paths.warehouse),
+            **settings.duckdb_resources(paths.warehouse),
             "DBT_PROFILES_DIR": str(project_dir),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": env.get("DBT_SEND_ANONYMOUS_USAGE_STATS", "False"),
         }
