@@ -17,7 +17,7 @@ import pytest
 
 from boernedata import landing_zone
 from boernedata.contracts import EXTRACTS, raw_dir
-from boernedata.generate import generate
+from boernedata.generate import build, generate
 from boernedata.landing import land
 
 KEY = b"test-key"
@@ -58,6 +58,15 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tiny, tmp_path):
     assert (tmp_path / "t1.json").read_bytes() == truth.read_bytes()
     differing = {k for k, v in tree_hashes(other).items() if first.get(k) != v}
     assert len(differing) > len(first) // 2
+
+
+def test_same_files_whatever_the_number_of_workers(tiny, tmp_path):
+    """The writing steps run on every core; one worker must write exactly the same files."""
+    _, raw, truth = tiny
+    one = tmp_path / "one"
+    build("tiny", 42, one, tmp_path / "t1.json", workers=1)
+    assert tree_hashes(one) == tree_hashes(raw)
+    assert (tmp_path / "t1.json").read_bytes() == truth.read_bytes()
 
 
 def test_every_extract_has_rows(tiny):

@@ -1,14 +1,17 @@
 """`boernedata generate`: a synthetic municipality's raw extracts, exactly per the contracts.
 
-The world (children, institutions, enrollments) is built once in memory as numpy arrays; the large
-extracts (check-in events, pupil absence, rota) are generated and written month by month, in batches
-of enrollments, so memory stays bounded at national scale. Every random stream is seeded from `seed`
-(numpy Generator per step): the same seed gives byte-identical files. No wall-clock time is written.
+The world (children, institutions, enrollments) is built once in memory as numpy arrays; the extracts
+are then written by independent steps (generate.steps) on every core (generate.parallel): a month of
+check-in events, a month of pupil absence, staff and finance, ... The large extracts are written in
+batches of enrollments, so memory stays bounded at national scale. Every random stream is seeded from
+`seed` (numpy Generator per step and month): the same seed gives byte-identical files, whatever the number
+of workers. No wall-clock time is written.
 
 Module layout: config (scales), timeline (days, holidays, school days), population (children, CPR,
 households, planted traits), institutions (register, buildings, closing days, forecast), enrollments,
 daycare (attendance events and parent absences), school, staff, finance, health_social, qualitative,
-truth, writers (the only module that formats and writes files).
+truth, writers (the only module that formats and writes files), steps and parallel (the writing steps and
+the pool that runs them).
 """
 
 from __future__ import annotations
@@ -17,22 +20,15 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
 from boernedata.contracts import EXTRACTS, raw_dir
 from boernedata.exit_codes import ExitCode
-from boernedata.generate import (
-    daycare,
-    enrollments,
-    finance,
-    health_social,
-    institutions,
-    qualitative,
-    school,
-    staff,
-)
+from boernedata.generate import daycare, enrollments, institutions, parallel, steps
 from boernedata.generate.config import SCALES, Scale
+from boernedata.generate.parallel import Step
 from boernedata.generate.population import make_population
 from boernedata.generate.timeline import Calendar
 from boernedata.generate.truth import write_truth
@@ -78,10 +74,13 @@ def generate(scale: str, seed: int, out: Path, truth: Path, progress: bool) -> i
     return ExitCode.OK
 
 
-def build(scale: str | Scale, seed: int, out: Path, truth: Path, say=None) -> Writer:
+def build(
+    scale: str | Scale, seed: int, out: Path, truth: Path, say=None, workers: int | None = None
+) -> Writer:
     """Generate everything; returns the writer with its row/byte counts per extract.
 
-    `scale` is a preset name or a Scale (the benchmark shortens a preset's window with it)."""
+    `scale` is a preset name or a Scale (the benchmark shortens a preset's window with it); `workers`
+    is the number of processes the writing steps run on (default: every core; the files are the same)."""
     say = say or (lambda _m: None)
     cfg = SCALES[scale] if isinstance(scale, str) else scale
     scale = cfg.name
@@ -126,58 +125,48 @@ def build(scale: str | Scale, seed: int, out: Path, truth: Path, say=None) -> Wr
         np.maximum(inst.normed_places, 4) * per_place * _rng(seed, 5).uniform(0.9, 1.3, inst.n), 1
     )
 
-    institutions.write_register(w, inst, names, cal, _rng(seed, 6))
-    institutions.write_buildings(w, inst, cal, _rng(seed, 7))
-    institutions.write_forecast(w, pop, names, cal)
     closed, closing_rows = institutions.closing_days(_rng(seed, 8), inst, cal)
-    institutions.write_closing_days(w, inst, closing_rows)
-    say("register, buildings, forecast, closing days")
-
-    school.write_leisure_daycare_enrollments(w, _rng(seed, 9), pop, inst, spells, cal)
-    school.write_enrollments(w, _rng(seed, 10), pop, inst, ss, cal)
-    school.write_calendar(w, cal)
-    say("enrollments and school calendar")
-
-    att = daycare.Attendance(_rng(seed, 11), pop, inst, spells, cal, closed, w)
-    att.batch_size = cfg.enrollment_batch
-    for y, m in cal.months():
-        att.month(y, m)
-        if m in (1, 7):
-            say(f"attendance {y}-{m:02d}")
-    say("attendance events and parent absences")
-
-    school.write_absence(w, _rng(seed, 12), pop, inst, ss, cal)
-    say("school absence")
-    school.write_tests(w, _rng(seed, 13), pop, inst, ss, cal)
-    school.write_wellbeing(w, _rng(seed, 14), pop, inst, ss, cal)
-    school.write_exams(w, _rng(seed, 15), pop, inst, ss, cal)
-    school.write_health(w, _rng(seed, 16), pop, inst, ss, cal)
-    school.write_language(w, _rng(seed, 17), pop, inst, spells, ss, cal)
-    say("tests, wellbeing, exams, health, language")
-
-    salary = staff.write_staff(w, _rng(seed, 18), inst, weighted, closed, cal)
-    say("staff and rota")
     months = cal.months()
     children = np.zeros((inst.n, len(months)))
     for j, (y, m) in enumerate(months):
         sl = cal.month_slice(y, m)
         o = cal.open[sl]
         children[:, j] = heads[:, sl][:, o].mean(axis=1) if o.any() else 0
-    finance.write_finance(w, _rng(seed, 19), inst, children, salary, cal)
-    say("finance")
+    world = SimpleNamespace(
+        seed=seed,
+        pop=pop,
+        inst=inst,
+        names=names,
+        cal=cal,
+        ss=ss,
+        spells=spells,
+        closed=closed,
+        closing_rows=closing_rows,
+        weighted=weighted,
+        children=children,
+        attendance=daycare.Attendance(_rng(seed, 11), pop, inst, spells, cal, closed),
+    )
+    world.attendance.batch_size = cfg.enrollment_batch
 
-    health_social.write_notifications(w, _rng(seed, 20), pop, cal)
-    health_social.write_ppr(w, _rng(seed, 21), pop, cal)
-    health_social.write_measures(w, _rng(seed, 22), pop, cal)
-    health_social.write_parents(w, _rng(seed, 23), pop, cal)
-    say("social and household")
-
-    qualitative.write_observations(w, _rng(seed, 24), pop, inst, cal)
-    qualitative.write_dialogue(w, _rng(seed, 25), pop, inst, spells, cal)
-    qualitative.write_learning_conversations(w, _rng(seed, 26), inst, cal)
-    qualitative.write_portal(w, _rng(seed, 27), pop, inst, spells, ss, cal)
-    qualitative.write_waiting_list(w, _rng(seed, 28), pop, inst, spells, cal)
-    say("qualitative, portal usage, waiting list")
+    # The writing steps, every one on its own random stream: run on every core, same files for a seed.
+    todo = [
+        Step("register, buildings, closing days, enrollments", steps.register_and_enrollments, cost=2),
+        Step("staff, rota and finance", steps.staff_and_finance, cost=12),
+        Step("portal usage", steps.portal_usage, cost=8),
+        Step("social and household", steps.social_and_household, cost=6),
+        Step("tests, wellbeing, exams, health, language", steps.school_outcomes, cost=3),
+        Step("observations, dialoghjul, conversations, waiting list", steps.qualitative_data, cost=2),
+    ]
+    todo += [Step(f"attendance {y}-{m:02d}", steps.attendance_month, (y, m), cost=6) for y, m in months]
+    todo += [Step(f"school absence {y}-{m:02d}", steps.absence_month, (y, m), cost=0.5) for y, m in months]
+    workers = workers or parallel.default_workers()
+    say(f"{len(todo)} writing steps on {workers} worker(s)")
+    for done, (label, rows, files) in enumerate(parallel.run(todo, world, out, workers), start=1):
+        for key, n in rows.items():
+            w.rows[key] += n
+        for key, n in files.items():
+            w.files[key] += n
+        say(f"{done}/{len(todo)} {label}")
 
     write_truth(truth, scale, seed, pop, inst, ss, cal)
     say("truth")

@@ -70,25 +70,29 @@ def _keyed_random(rng: np.random.Generator, keys: np.ndarray, k: int = 1) -> tup
     return rng.random((len(uniq), k))[inv.ravel()], inv.ravel()
 
 
+# Event ids grow with time: month i of the calendar numbers its events from FIRST_EVENT_ID + i x
+# EVENT_ID_STRIDE, so each month is generated on its own (in parallel) and ids never collide (a national
+# month has ~15 M events).
+FIRST_EVENT_ID = 10_000_001
+EVENT_ID_STRIDE = 1_000_000_000
+
+
 class Attendance:
-    def __init__(self, rng, pop: Population, inst: Institutions, spells: Spells, cal: Calendar, closed, w):
-        self.rng, self.pop, self.inst, self.sp, self.cal, self.closed, self.w = (
-            rng,
-            pop,
-            inst,
-            spells,
-            cal,
-            closed,
-            w,
-        )
+    """Check-in events and parent-registered absence, month by month. The children's holiday plans are
+    drawn once (`rng`); each month then draws from its own stream (`month`), so months are independent."""
+
+    def __init__(self, rng, pop: Population, inst: Institutions, spells: Spells, cal: Calendar, closed):
+        self.pop, self.inst, self.sp, self.cal, self.closed = pop, inst, spells, cal, closed
         self.hol = make_holidays(rng, pop.n, cal)
-        self.next_event_id = 10_000_001
         self.closing_min = np.where(inst.type == "dagpleje", 16 * 60 + 30, 17 * 60)
         self.leisure = inst.sector == "fritid"
         self.dict_ids = pa.array(inst.ids)
         self.batch_size = 60_000
 
-    def month(self, y: int, m: int, progress=None) -> None:
+    def month(self, w, rng, y: int, m: int) -> None:
+        """Write month (y, m): its fremmoede/kommegaa events and its parent absences, drawn from `rng`."""
+        self.w, self.rng = w, rng
+        self.next_event_id = FIRST_EVENT_ID + self.cal.months().index((y, m)) * EVENT_ID_STRIDE
         cal, sp = self.cal, self.sp
         sl = cal.month_slice(y, m)
         days = np.arange(sl.start, sl.stop)

@@ -134,57 +134,60 @@ def absence_probability(
     return np.minimum(p, 0.85)
 
 
-def write_absence(w, rng, pop: Population, inst: Institutions, ss: SchoolSpells, cal: Calendar) -> None:
+def write_absence_month(
+    w, rng, pop: Population, inst: Institutions, ss: SchoolSpells, cal: Calendar, y: int, m: int
+) -> None:
+    """One month's absence registrations (a month without school days has no file). Each month draws from
+    its own random stream, so months can be generated in any order or in parallel."""
     shares = np.cumsum(pupil_type_shares(pop), axis=1)
-    for y, m in cal.months():
-        sl = cal.month_slice(y, m)
-        days = np.arange(sl.start, sl.stop)
-        days = days[cal.school_day[days]]
-        if not len(days):
-            continue
-        lo, hi = cal.days[days[0]], cal.days[days[-1]]
-        act = np.flatnonzero((ss.start <= hi) & (ss.end >= lo))
-        cols: dict[str, list] = {k: [] for k in ("e", "d", "t", "at")}
-        for b in range(0, len(act), 100_000):
-            batch = act[b : b + 100_000]
-            e = np.repeat(batch, len(days))
-            di = np.tile(days, len(batch))
-            dn = cal.days[di]
-            keep = (dn >= ss.start[e]) & (dn <= ss.end[e])
-            e, di, dn = e[keep], di[keep], dn[keep]
-            p = absence_probability(pop, inst, ss, cal, e, di)
-            absent = rng.random(len(e)) < p
-            e, di, dn = e[absent], di[absent], dn[absent]
-            u = rng.random(len(e))
-            sh = shares[ss.child[e]]
-            t = np.where(u < sh[:, 0], 0, np.where(u < sh[:, 1], 1, 2))
-            at = dn * 86400 + rng.integers(8 * 3600 + 5 * 60, 9 * 3600 + 40 * 60, len(e))
-            # corrections: a day first registered as unauthorized, later changed when parents call in
-            corr = np.flatnonzero(rng.random(len(e)) < 0.04)
-            first_t = t.copy()
-            first_t[corr] = 2
-            new_t = np.where(t[corr] == 2, 0, t[corr])
-            later = at[corr] + rng.integers(1, 8, len(corr)) * 86400 + rng.integers(3600, 6 * 3600, len(corr))
-            cols["e"] += [e, e[corr]]
-            cols["d"] += [dn, dn[corr]]
-            cols["t"] += [first_t, new_t]
-            cols["at"] += [at, later]
-        if not cols["e"]:
-            continue
-        e, dn, t, at = (np.concatenate(cols[k]) for k in ("e", "d", "t", "at"))
-        order = np.lexsort((at, dn, ss.school[e]))
-        e, dn, t, at = e[order], dn[order], t[order], at[order]
-        w.csv(
-            "skoleadm/fravaer",
-            f"{y:04d}-{m:02d}",
-            {
-                "cpr": pop.cpr_mixed(rng, ss.child[e]),
-                "school_id": inst.ids[ss.school[e]],
-                "date": dn,
-                "absence_type": np.array(["S", "L", "U"])[t],
-                "registered_at": at,
-            },
-        )
+    sl = cal.month_slice(y, m)
+    days = np.arange(sl.start, sl.stop)
+    days = days[cal.school_day[days]]
+    if not len(days):
+        return
+    lo, hi = cal.days[days[0]], cal.days[days[-1]]
+    act = np.flatnonzero((ss.start <= hi) & (ss.end >= lo))
+    cols: dict[str, list] = {k: [] for k in ("e", "d", "t", "at")}
+    for b in range(0, len(act), 100_000):
+        batch = act[b : b + 100_000]
+        e = np.repeat(batch, len(days))
+        di = np.tile(days, len(batch))
+        dn = cal.days[di]
+        keep = (dn >= ss.start[e]) & (dn <= ss.end[e])
+        e, di, dn = e[keep], di[keep], dn[keep]
+        p = absence_probability(pop, inst, ss, cal, e, di)
+        absent = rng.random(len(e)) < p
+        e, di, dn = e[absent], di[absent], dn[absent]
+        u = rng.random(len(e))
+        sh = shares[ss.child[e]]
+        t = np.where(u < sh[:, 0], 0, np.where(u < sh[:, 1], 1, 2))
+        at = dn * 86400 + rng.integers(8 * 3600 + 5 * 60, 9 * 3600 + 40 * 60, len(e))
+        # corrections: a day first registered as unauthorized, later changed when parents call in
+        corr = np.flatnonzero(rng.random(len(e)) < 0.04)
+        first_t = t.copy()
+        first_t[corr] = 2
+        new_t = np.where(t[corr] == 2, 0, t[corr])
+        later = at[corr] + rng.integers(1, 8, len(corr)) * 86400 + rng.integers(3600, 6 * 3600, len(corr))
+        cols["e"] += [e, e[corr]]
+        cols["d"] += [dn, dn[corr]]
+        cols["t"] += [first_t, new_t]
+        cols["at"] += [at, later]
+    if not cols["e"]:
+        return
+    e, dn, t, at = (np.concatenate(cols[k]) for k in ("e", "d", "t", "at"))
+    order = np.lexsort((at, dn, ss.school[e]))
+    e, dn, t, at = e[order], dn[order], t[order], at[order]
+    w.csv(
+        "skoleadm/fravaer",
+        f"{y:04d}-{m:02d}",
+        {
+            "cpr": pop.cpr_mixed(rng, ss.child[e]),
+            "school_id": inst.ids[ss.school[e]],
+            "date": dn,
+            "absence_type": np.array(["S", "L", "U"])[t],
+            "registered_at": at,
+        },
+    )
 
 
 def enrolled_on(ss: SchoolSpells, d: int) -> np.ndarray:
