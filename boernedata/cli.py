@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, tuple[params.Option, ...]]] = {
             params.ALLOW_SHRINK,
             params.MAX_TABLE_SHRINK,
             params.ALLOW_EMPTY,
+            params.FULL_REFRESH,
             params.DBT_ARGS,
         ),
     ),
@@ -129,7 +130,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             allow_empty=params.ALLOW_EMPTY.value(args),
         )
         return build(
-            landing=landing, warehouse=warehouse, dbt_args=params.DBT_ARGS.value(args), checks=checks
+            landing=landing,
+            warehouse=warehouse,
+            dbt_args=params.DBT_ARGS.value(args),
+            checks=checks,
+            full_refresh=params.FULL_REFRESH.value(args),
         )
 
     if args.command == "status":

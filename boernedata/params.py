@@ -178,6 +178,12 @@ ALLOW_SHRINK = Option(
     "publish even when a published table shrank by more than --max-shrink against the current one",
     argparse={"action": "store_true"},
 )
+FULL_REFRESH = Option(
+    ("--full-refresh",),
+    "recompute every model from all landed data, even where an incremental build would do "
+    "(build chooses by itself and says why: boernedata/build/incremental.py)",
+    argparse={"action": "store_true"},
+)
 MAX_TABLE_SHRINK = Option(
     ("--max-shrink",),
     "refuse to publish a table with more than PCT %% fewer rows than in the current publication "

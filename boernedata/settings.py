@@ -30,6 +30,10 @@ ENV_GE_IN_PROCESS = "BOERNEDATA_GE_IN_PROCESS"
 ENV_MEMORY_LIMIT = "BOERNEDATA_MEMORY_LIMIT"
 ENV_TEMP_DIR = "BOERNEDATA_TEMP_DIR"
 ENV_THREADS = "BOERNEDATA_THREADS"
+# How far before the period of a re-delivered event file an incremental build recomputes (days): a
+# replaced file may have held late corrections dated that far back (boernedata/build/incremental.py).
+ENV_INCREMENTAL_LOOKBACK_DAYS = "BOERNEDATA_INCREMENTAL_LOOKBACK_DAYS"
+DEFAULT_INCREMENTAL_LOOKBACK_DAYS = 92
 # Share of the machine's memory the build lets DuckDB use by default: leaves room for the Python and dbt
 # processes, the page cache and a laptop's other programs.
 DEFAULT_MEMORY_SHARE = 0.6

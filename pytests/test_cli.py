@@ -31,7 +31,7 @@ USAGE = {
     "land": "usage: boernedata land [-h] [--raw RAW] [--landing LANDING] [--demo] "
     "[--accept-shrink [FILE ...]] [--max-shrink PCT] [--no-progress]",
     "build": "usage: boernedata build [-h] [--landing LANDING] [--warehouse WAREHOUSE] [--allow-shrink] "
-    "[--max-shrink PCT] [--allow-empty SYSTEM/EXTRACT] ...",
+    "[--max-shrink PCT] [--allow-empty SYSTEM/EXTRACT] [--full-refresh] ...",
     "status": "usage: boernedata status [-h] [--warehouse WAREHOUSE]",
     "rollback": "usage: boernedata rollback [-h] [--warehouse WAREHOUSE] [--to RELEASE]",
     "datapakke": "usage: boernedata datapakke [-h] [--warehouse WAREHOUSE] [--period PERIOD] "
@@ -187,6 +187,7 @@ def test_build_settings(record, monkeypatch):
         "warehouse": Path("warehouse/boernedata.duckdb"),
         "dbt_args": [],
         "checks": Checks(max_shrink_pct=20.0, allow_shrink=False, allow_empty=()),
+        "full_refresh": False,
     }
     monkeypatch.setenv("BOERNEDATA_LANDING", "/srv/landing")
     monkeypatch.setenv("BOERNEDATA_WAREHOUSE", "/srv/wh/internal.duckdb")
@@ -199,7 +200,10 @@ def test_build_settings(record, monkeypatch):
         "warehouse": Path("/srv/wh/internal.duckdb"),
         "dbt_args": ["--select", "+institution_indicators"],
         "checks": Checks(max_shrink_pct=10.0, allow_shrink=True, allow_empty=("aula/kommegaa", "x/y", "z/w")),
+        "full_refresh": False,
     }
+    assert cli.main(["build", "--full-refresh"]) == 0
+    assert build.kwargs["full_refresh"] is True
     assert cli.main(["build", "--landing", "l", "--warehouse", "w.duckdb", "--max-shrink", "0"]) == 0
     assert (build.kwargs["landing"], build.kwargs["warehouse"]) == (Path("l"), Path("w.duckdb"))
     assert build.kwargs["checks"].max_shrink_pct == 0.0

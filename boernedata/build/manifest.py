@@ -78,15 +78,21 @@ def summary(results: list[dict]) -> dict[str, dict[str, int]]:
     return {kind: dict(c) for kind, c in sorted(counts.items())}
 
 
-def versions(run_results: dict) -> dict[str, str]:
+def tool_versions() -> dict[str, str]:
+    """The installed versions of dbt, dbt-duckdb and DuckDB (what an incremental build must not change)."""
     from importlib import metadata
 
-    out = {"boernedata": __version__}
+    out = {}
     for dist in ("dbt-core", "dbt-duckdb", "duckdb"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             out[dist] = "unknown"
+    return out
+
+
+def versions(run_results: dict) -> dict[str, str]:
+    out = {"boernedata": __version__, **tool_versions()}
     # The dbt that actually ran says its own version.
     out["dbt-core"] = run_results.get("metadata", {}).get("dbt_version") or out["dbt-core"]
     out["python"] = sys.version.split()[0]
@@ -162,6 +168,10 @@ def format_manifest(m: dict, paths: Paths) -> str:
     summary = dbt_info.get("summary", {})
     parts = [f"{kind}: " + ", ".join(f"{n} {s}" for s, n in sorted(c.items())) for kind, c in summary.items()]
     lines.append(f"dbt build        {'; '.join(parts) or 'no nodes'} ({dbt_info.get('elapsed_seconds')} s)")
+    built = m.get("incremental")
+    if built:
+        since = f" from {built['since']}" if built.get("since") else ""
+        lines.append(f"Build mode       {built.get('mode')}{since}: {built.get('reason')}")
     if dbt_info.get("args"):
         lines.append(f"dbt arguments    {' '.join(dbt_info['args'])}")
     lines += _format_checks(m.get("checks"))

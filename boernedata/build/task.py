@@ -20,7 +20,7 @@ from pathlib import Path
 
 from boernedata import landing_zone as zone
 from boernedata import settings
-from boernedata.build import dbt_runner, manifest, publish
+from boernedata.build import dbt_runner, incremental, manifest, publish
 from boernedata.build.checks import Checks, refuse_empty_sources, refuse_shrink, unknown_extracts
 from boernedata.build.errors import BuildError, err, say
 from boernedata.build.lock import BuildLock, check_internal_file_free, landing_lock
@@ -45,6 +45,7 @@ def build(
     *,
     project_dir: Path = settings.PROJECT_DIR,
     checks: Checks | None = None,
+    full_refresh: bool = False,
 ) -> int:
     """dbt build on the internal warehouse; publish the marts when everything passed and the publication
     checks hold. Returns an exit code."""
@@ -72,7 +73,7 @@ def build(
         _err(str(exc))
         return ExitCode.BUSY
     try:
-        return _locked_build(paths, landing, project_dir, list(dbt_args), lock, options)
+        return _locked_build(paths, landing, project_dir, list(dbt_args), lock, options, full_refresh)
     except BuildError as exc:
         _err(f"{exc}\n{_previous_publication_note(paths)}")
         return ExitCode.FAILED
@@ -84,7 +85,13 @@ def build(
 
 
 def _locked_build(
-    paths: Paths, landing: Path, project_dir: Path, dbt_args: list[str], lock: BuildLock, options: Checks
+    paths: Paths,
+    landing: Path,
+    project_dir: Path,
+    dbt_args: list[str],
+    lock: BuildLock,
+    options: Checks,
+    full_refresh: bool,
 ) -> int:
     if lock.previous:
         _say(
@@ -105,8 +112,20 @@ def _locked_build(
             _say(f"note: no rows landed for {', '.join(allowed_empty)}; allowed to be empty (--allow-empty)")
         zone.write_schema_files(landing)  # every source gets at least a zero-row schema file
         ledger = manifest.ledger_state(landing)
+        versions = manifest.tool_versions()
+        plan = incremental.plan(
+            landing,
+            project_dir,
+            read_manifest(paths.warehouse),
+            versions,
+            full_refresh=full_refresh or "--full-refresh" in dbt_args,
+            user_vars=any(a == "--vars" or a.startswith("--vars=") for a in dbt_args),
+        )
+        _say(plan.describe())
         _say(f"running dbt build on {paths.warehouse} (landing {landing})")
-        exit_code, run_results, target_path = dbt_runner.run_dbt(paths, landing, project_dir, dbt_args)
+        exit_code, run_results, target_path = dbt_runner.run_dbt(
+            paths, landing, project_dir, [*dbt_args, *incremental.dbt_arguments(plan, dbt_args)]
+        )
     failed = dbt_runner.failed_nodes(run_results)
     if failed or exit_code != 0 or run_results is None:
         raise BuildError(dbt_runner.failure_message(exit_code, failed, run_results, target_path))
@@ -136,6 +155,12 @@ def _locked_build(
                     "invocation_id": run_results.get("metadata", {}).get("invocation_id"),
                     "elapsed_seconds": round(run_results.get("elapsed_time") or 0.0, 1),
                     "summary": manifest.summary(run_results.get("results", [])),
+                },
+                "incremental": {
+                    **plan.as_manifest(),
+                    "fingerprint": incremental.fingerprint(project_dir),
+                    "versions": versions,
+                    "ledger_records": ledger.get("deliveries", 0),
                 },
                 "checks": {
                     "max_shrink_pct": options.max_shrink_pct,

@@ -12,11 +12,19 @@
 -- Child-days are keyed by the child's integer person key (child_person_key), not the 64-character
 -- pseudonym: the tens of millions of rows here and in int_child_attendance_days are grouped and joined on
 -- it, and hashing a pseudonym per row would cost more than the aggregation.
+-- Incremental (macros/incremental.sql): a nightly build recomputes only the days from
+-- boernedata:incremental_since on.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_since('attendance_date') }}",
+) }}
 with
 
 events as (
 
     select * from {{ ref('int_attendance_events') }}
+    where {{ is_recomputed('cast(event_at as date)') }}
 
 ),
 

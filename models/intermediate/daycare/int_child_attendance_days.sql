@@ -10,6 +10,13 @@
 -- The ~50 M day rows at Copenhagen's scale meet equality (hash) joins only, on the integer person key
 -- (restricted.fct_child_attendance_days adds the pseudonym); the range joins are on the small tables
 -- (spells x open days, holiday ranges x day offsets).
+-- Incremental (macros/incremental.sql): a nightly build recomputes only the days from
+-- boernedata:incremental_since on.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_since('attendance_date') }}",
+) }}
 with
 
 enrollments as (
@@ -68,6 +75,7 @@ ferie_days as (
 child_days as (
 
     select * from {{ ref('int_attendance_event_days') }}
+    where {{ is_recomputed('attendance_date') }}
 
 ),
 
@@ -118,6 +126,7 @@ enrolled_open_days as (
         on
             covered_spells.institution_id = open_days.institution_id
             and open_days.open_date between covered_spells.first_date and covered_spells.last_date
+    where {{ is_recomputed('open_days.open_date') }}
 
 ),
 

@@ -4,11 +4,19 @@
 -- cannot override the real one). Of those, the latest registered_at per (pupil, date) is the truth: a
 -- later row is a correction (docs/raw_extracts.md §7), even when re-registered by the other school on
 -- the day of a school change.
+-- Incremental (macros/incremental.sql): a nightly build recomputes only the days from
+-- boernedata:incremental_since on.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_since('absence_date') }}",
+) }}
 with
 
 absences as (
 
     select * from {{ ref('stg_skoleadm__absences') }}
+    where {{ is_recomputed('absence_date') }}
 
 ),
 

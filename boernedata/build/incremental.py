@@ -1,0 +1,225 @@
+"""Incremental or full: what a build recomputes, and why.
+
+The event-heavy models (check-in events -> child-days, absence registrations -> pupil-days, and the
+expected days on them: int_attendance_event_days, int_child_attendance_days, int_pupil_absence_days) are
+dbt incremental models: on an incremental run they delete and recompute only the rows dated on or after
+`boernedata:incremental_since` (macros/incremental.sql). This module chooses that date, or a full
+refresh, by comparing the landing ledger and the project with what the current publication was built
+from (its manifest):
+
+- full refresh when there is no earlier build to build on, when --full-refresh is given, when the
+  project's models, macros, seeds, snapshots, dbt_project.yml or extract contracts changed (a changed
+  formula changes history), when the landing folder or the dbt/DuckDB versions differ, or when a new
+  delivery rewrites history the incremental models read (a new snapshot of the institution register or
+  of the enrollments);
+- otherwise incremental, from the earliest day any new or re-delivered dated delivery touches: the
+  earliest date in its rows, or the first day of its period, whichever is earlier, minus the lookback
+  window. The lookback absorbs what a re-delivery removes: a replaced file may have held late corrections
+  dated before its period (an absence registration corrected weeks later), which the new file no longer
+  has; the window (BOERNEDATA_INCREMENTAL_LOOKBACK_DAYS, default 92) is how far back such corrections
+  reach. Deliveries of extracts the incremental models do not read change nothing here: every other
+  model is rebuilt whole on every run anyway.
+
+The rule is: never publish a state that a full rebuild of the same landing state would not. A test lands
+months, builds, lands more months and a corrected earlier month, builds incrementally, and compares with
+a full rebuild (pytests/test_incremental.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from boernedata import landing_zone as zone
+from boernedata import settings
+from boernedata.contracts import EXTRACTS_BY_KEY
+
+# A delivery whose dates cannot be read may touch any day: recompute everything incrementally.
+ANY_DAY = dt.date(1900, 1, 1)
+# An incremental run with nothing new recomputes no day (a date after any data).
+NOTHING_TO_RECOMPUTE = dt.date(9999, 12, 31)
+# The var the incremental models read (macros/incremental.sql).
+SINCE_VAR = "boernedata:incremental_since"
+
+# Dated extracts the incremental models read: the landed column that dates each row.
+DATED_EXTRACTS: dict[str, str] = {
+    "kbhbarn/fremmoede": "event_time",
+    "aula/kommegaa": "timestamp",
+    "kbhbarn/fravaer": "from_date",
+    "skoleadm/fravaer": "date",
+}
+# Extracts read by the incremental models whose delivery covers a known span: their period start.
+PERIOD_EXTRACTS = ("kbhbarn/lukkedage", "skoleadm/skolekalender")
+# Snapshots that rewrite history the incremental models read: a new one means a full refresh.
+HISTORY_EXTRACTS = ("institutionsregister/institutioner", "kbhbarn/indskrivninger", "skoleadm/elever")
+
+# What the project computes with: a change to any of these changes history, so the next build is full.
+FINGERPRINTED = ("models", "macros", "seeds", "snapshots", "dbt_project.yml", "boernedata/contracts.py")
+
+
+@dataclass
+class Plan:
+    mode: str  # "full" or "incremental"
+    reason: str
+    since: dt.date | None = None
+    new_deliveries: int = 0
+    dbt_args: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.mode == "full":
+            return f"full refresh: {self.reason}"
+        since = self.since.isoformat() if self.since else "nothing to recompute"
+        return f"incremental from {since}: {self.reason}"
+
+    def as_manifest(self) -> dict:
+        return {
+            "mode": self.mode,
+            "reason": self.reason,
+            "since": self.since.isoformat() if self.since else None,
+            "new_deliveries": self.new_deliveries,
+        }
+
+
+def fingerprint(project_dir: Path) -> str:
+    """A hash of everything that decides what the models compute."""
+    digest = hashlib.sha256()
+    for name in FINGERPRINTED:
+        root = project_dir / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for p in files:
+            if p.exists() and "__pycache__" not in p.parts:
+                name = str(p.relative_to(project_dir)).encode("utf-8")
+                digest.update(name + b"\0" + p.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def dbt_arguments(plan: Plan, dbt_args: list[str]) -> list[str]:
+    """The dbt arguments that carry out a plan, added to the caller's."""
+    if plan.mode == "full":
+        return [] if "--full-refresh" in dbt_args else ["--full-refresh"]
+    since = (plan.since or NOTHING_TO_RECOMPUTE).isoformat()
+    # unit tests test the code, which has not changed since the last (full) build
+    return ["--vars", json.dumps({SINCE_VAR: since}), "--exclude", "test_type:unit"]
+
+
+def lookback_days() -> int:
+    value = os.environ.get(settings.ENV_INCREMENTAL_LOOKBACK_DAYS)
+    if not value:
+        return settings.DEFAULT_INCREMENTAL_LOOKBACK_DAYS
+    try:
+        days = int(value)
+    except ValueError:
+        raise settings.SettingError(
+            f"${settings.ENV_INCREMENTAL_LOOKBACK_DAYS}={value!r} is not a whole number of days"
+        ) from None
+    if days < 0:
+        raise settings.SettingError(f"${settings.ENV_INCREMENTAL_LOOKBACK_DAYS} must not be negative")
+    return days
+
+
+def plan(
+    landing: Path,
+    project_dir: Path,
+    previous: dict | None,
+    versions: dict[str, str],
+    *,
+    full_refresh: bool,
+    user_vars: bool,
+) -> Plan:
+    """Decide full or incremental for a build of `landing`, given the manifest of the current
+    publication (`previous`, None when nothing is published)."""
+    records = zone.read_ledger(landing, tolerant=True)
+    built = (previous or {}).get("incremental") or {}
+    seen = built.get("ledger_records")
+    built_from = (previous or {}).get("landing", {}).get("path")
+    reasons_for_full = [
+        (full_refresh, "--full-refresh was given"),
+        (user_vars, "dbt --vars were given, which the incremental date cannot be added to"),
+        (previous is None, "nothing has been published yet, so there is nothing to build on"),
+        (not built, "the current publication was built before builds could be incremental"),
+        (
+            built_from != str(landing),
+            f"the current publication was built from another landing folder ({built_from})",
+        ),
+        (
+            built.get("fingerprint") != fingerprint(project_dir),
+            "the models, macros, seeds, snapshots or extract contracts changed since the last build",
+        ),
+        (built.get("versions") != versions, "the dbt or DuckDB version changed since the last build"),
+        (
+            not isinstance(seen, int) or seen > len(records),
+            "the landing ledger is not the one the last build read (rewritten, or another folder's)",
+        ),
+    ]
+    for applies, reason in reasons_for_full:
+        if applies:
+            return Plan("full", reason)
+    new = [r for r in records[seen:] if r.get("status") in (zone.LANDED, zone.REPLACED)]
+    history = sorted({r["extract"] for r in new if r.get("extract") in HISTORY_EXTRACTS})
+    if history:
+        rewritten = ", ".join(history)
+        return Plan(
+            "full", f"a new delivery of {rewritten} rewrites history the event models read", None, len(new)
+        )
+    since = _earliest_touched(landing, new)
+    if since is None:
+        return Plan("incremental", "no new delivery touches the event models", None, len(new))
+    touched = sorted({r["extract"] for r in new if r.get("extract") in (*DATED_EXTRACTS, *PERIOD_EXTRACTS)})
+    reason = (
+        f"{len(new)} new or re-delivered deliveries since the last build, of {', '.join(touched)} among "
+        f"others; lookback {lookback_days()} days"
+    )
+    return Plan("incremental", reason, since - dt.timedelta(days=lookback_days()), len(new))
+
+
+def _earliest_touched(landing: Path, new: list[dict]) -> dt.date | None:
+    dates = []
+    for record in new:
+        extract, period = record.get("extract"), str(record.get("period", ""))
+        if extract in DATED_EXTRACTS:
+            dates.append(period_start(extract, period))
+            earliest = _earliest_date(zone.landed_file(landing, extract, period), DATED_EXTRACTS[extract])
+            if earliest is not None:
+                dates.append(earliest)
+        elif extract in PERIOD_EXTRACTS:
+            dates.append(period_start(extract, period))
+    return min(dates) if dates else None
+
+
+def period_start(extract: str, period: str) -> dt.date:
+    """The first day the period token of a delivery's file name covers, by the extract's contract: a month
+    `2025-10`, a year `2025`, a school year `2025-26` (1 August), a snapshot date `2025-10-31`."""
+    kind = EXTRACTS_BY_KEY[extract].period
+    if kind == "month":
+        return dt.date(int(period[:4]), int(period[5:7]), 1)
+    if kind == "year":
+        return dt.date(int(period[:4]), 1, 1)
+    if kind == "school_year":
+        return dt.date(int(period[:4]), 8, 1)
+    return dt.date.fromisoformat(period)
+
+
+def _earliest_date(path: Path, column: str) -> dt.date | None:
+    """The earliest value of a landed column, from the Parquet file's statistics (no rows are read)."""
+    if not path.is_file():
+        return None
+    metadata = pq.ParquetFile(path).metadata
+    names = [metadata.schema.column(i).name for i in range(metadata.num_columns)]
+    if column not in names:
+        return ANY_DAY
+    index = names.index(column)
+    earliest = None
+    for g in range(metadata.num_row_groups):
+        stats = metadata.row_group(g).column(index).statistics
+        if stats is None or not stats.has_min_max:
+            return ANY_DAY
+        value = stats.min
+        value = value.date() if isinstance(value, dt.datetime) else value
+        earliest = value if earliest is None or value < earliest else earliest
+    return earliest

@@ -1,0 +1,99 @@
+"""Nightly incremental builds publish exactly what a full rebuild of the same landing state would.
+
+Lands the tiny municipality without its last three months of check-ins and absence, builds (full: nothing
+to build on), then lands those three months plus a corrected March (re-delivered check-ins with changed
+times and a few rows fewer, and a re-delivered school absence file), builds again — incremental, as the
+ledger shows only new and re-delivered months — and compares with a full rebuild of the same landing
+folder: every published table, and the incremental models themselves, row for row.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from conftest import run_cli
+
+from boernedata import settings
+
+pytestmark = pytest.mark.slow
+
+EVENT_EXTRACTS = ("kbhbarn/fremmoede", "aula/kommegaa", "kbhbarn/fravaer", "skoleadm/fravaer")
+LATER_MONTHS = ("2026-04", "2026-05", "2026-06")
+INCREMENTAL_MODELS = ("int_attendance_event_days", "int_child_attendance_days", "int_pupil_absence_days")
+
+
+def _split_raw(full: Path, early: Path, later: Path) -> None:
+    """`early`: everything but the event extracts' last months; `later`: those months."""
+    shutil.copytree(full, early)
+    for extract in EVENT_EXTRACTS:
+        for f in sorted((early / extract).iterdir()):
+            if any(month in f.name for month in LATER_MONTHS):
+                target = later / extract / f.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(f, target)
+
+
+def _correct_march(raw: Path) -> None:
+    """Re-deliver March: every 20th check-out an hour later, every 40th event gone (2.5 % fewer rows, so
+    the delivery is not held as shrunken), and the last three school absence rows gone."""
+    path = raw / "kbhbarn/fremmoede/fremmoede_2026-03.parquet"
+    table = pq.read_table(path)
+    index = np.arange(table.num_rows)
+    check_out = np.asarray(pc.equal(table["event_type"], "UD"))
+    shift = pa.array(np.where((index % 20 == 0) & check_out, 3600, 0), pa.duration("s"))
+    table = table.set_column(
+        table.schema.get_field_index("event_time"), "event_time", pc.add(table["event_time"], shift)
+    )
+    pq.write_table(table.filter(pa.array(index % 40 != 7)), path)
+    absence = raw / "skoleadm/fravaer/fravaer_2026-03.csv"
+    lines = absence.read_text("utf-8").splitlines(keepends=True)
+    absence.write_text("".join(lines[:-3]), "utf-8")
+
+
+def _table(warehouse: Path, relation: str, order: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(f"select * from {relation} order by {order}").fetchall()
+
+
+def test_incremental_build_equals_a_full_rebuild(tiny_pipeline, tmp_path: Path):
+    raw, later = tmp_path / "raw", tmp_path / "later"
+    _split_raw(tiny_pipeline.raw, raw, later)
+    landing = tmp_path / "landing"
+    nightly = tmp_path / "nightly" / "boernedata.duckdb"
+    env = {**tiny_pipeline.env, settings.ENV_RAW: str(raw), settings.ENV_LANDING: str(landing)}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        proc = run_cli(env, *args)
+        assert proc.returncode == 0, f"{args}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        return proc
+
+    cli("land", "--no-progress")
+    first = cli("build", "--warehouse", str(nightly))
+    assert "full refresh: nothing has been published yet" in first.stdout
+
+    shutil.copytree(later, raw, dirs_exist_ok=True)
+    _correct_march(raw)
+    cli("land", "--no-progress")
+    second = cli("build", "--warehouse", str(nightly))
+    assert "incremental from 2025-11-29" in second.stdout, second.stdout[-3000:]  # March 2026 - 92 days
+
+    full = tmp_path / "full" / "boernedata.duckdb"
+    cli("build", "--warehouse", str(full), "--full-refresh")
+
+    compare = [sys.executable, str(settings.PROJECT_DIR / "scripts" / "compare_published.py")]
+    published = [str(w.parent / "published" / "boernedata.duckdb") for w in (nightly, full)]
+    result = subprocess.run([*compare, *published], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for model in INCREMENTAL_MODELS:
+        a = _table(nightly, f"intermediate.{model}", "all")
+        b = _table(full, f"intermediate.{model}", "all")
+        assert a == b, f"{model}: {len(a)} rows incrementally, {len(b)} rebuilt"
