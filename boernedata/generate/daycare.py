@@ -77,6 +77,16 @@ FIRST_EVENT_ID = 10_000_001
 EVENT_ID_STRIDE = 1_000_000_000
 
 
+# Event attributes as small codes while events are made and sorted; the text each file spells is taken
+# from these arrays when it is written (Arrow's take: no numpy string arrays of millions of rows).
+PARENT, STAFF, SYSTEM = 0, 1, 2
+REGISTERED_BY = pa.array(["foraelder", "personale", "system"])
+AULA_CHANGED_BY = pa.array(["forælder", "personale", "automatisk"])
+EVENT_TYPES = pa.array(["IND", "UD"])
+AULA_STATUSES = pa.array(["kommet", "gaaet"])
+UTC_OFFSETS = pa.array(["+01:00", "+02:00"])
+
+
 class Attendance:
     """Check-in events and parent-registered absence, month by month. The children's holiday plans are
     drawn once (`rng`); each month then draws from its own stream (`month`), so months are independent."""
@@ -229,8 +239,9 @@ class Attendance:
         no_ud = r < RATE_NO_CHECKOUT
         system_ud = (r >= RATE_NO_CHECKOUT) & (r < RATE_NO_CHECKOUT + RATE_SYSTEM_CHECKOUT)
         dep_s = np.where(system_ud, d * 86400 + close * 60, dep_s)
-        by_in = np.where(rng.random(n) < 0.85, "foraelder", "personale")
-        by_out = np.where(system_ud, "system", np.where(rng.random(n) < 0.8, "foraelder", "personale"))
+        # who registered an event, as codes into REGISTERED_BY (strings only when a file is written)
+        by_in = np.where(rng.random(n) < 0.85, PARENT, STAFF).astype(np.int8)
+        by_out = np.where(system_ud, SYSTEM, np.where(rng.random(n) < 0.8, PARENT, STAFF)).astype(np.int8)
         tap = np.flatnonzero(rng.random(n) < RATE_DOUBLE_TAP)
         visit = np.flatnonzero(rng.random(n) < RATE_VISIT)
         by_sector = {s: np.flatnonzero(self.inst.sector == s) for s in np.unique(self.inst.sector)}
@@ -258,7 +269,7 @@ class Attendance:
                 np.ones(len(visit), np.int8),
             ]
         )
-        ev_by = np.concatenate([by_in, by_in[tap], by_out[ud], np.full(2 * len(visit), "personale")])
+        ev_by = np.concatenate([by_in, by_in[tap], by_out[ud], np.full(2 * len(visit), STAFF, np.int8)])
         ev_day_idx = np.concatenate([di[a], di[a][tap], di[a][ud], di[a][visit], di[a][visit]])
         order = np.lexsort((ev_type, ev_time, ev_inst))
         ev_child, ev_inst, ev_time, ev_type, ev_by, ev_day_idx = (
@@ -277,26 +288,25 @@ class Attendance:
                         pa.array(ev_inst[k].astype(np.int32)), self.dict_ids
                     ),
                     "event_time": pa.array(ev_time[k], pa.timestamp("s")),
-                    "event_type": np.where(ev_type[k] == 0, "IND", "UD"),
-                    "registered_by": ev_by[k],
+                    "event_type": EVENT_TYPES.take(pa.array(ev_type[k])),
+                    "registered_by": REGISTERED_BY.take(pa.array(ev_by[k])),
                 }
             )
             self.w.parquet_append("kbhbarn/fremmoede", period, table)
         if aula.any():
             local = pc.strftime(pa.array(ev_time[aula], pa.timestamp("s")), format="%Y-%m-%dT%H:%M:%S")
-            offset = np.where(self.cal.utc_offset_h[ev_day_idx[aula]] == 2, "+02:00", "+01:00")
-            by = ev_by[aula]
+            offset = UTC_OFFSETS.take(
+                pa.array((self.cal.utc_offset_h[ev_day_idx[aula]] == 2).astype(np.int8))
+            )
             self.w.jsonl(
                 "aula/kommegaa",
                 period,
                 {
                     "child_cpr": self.pop.cpr_mixed(rng, ev_child[aula]),
                     "institution_id": self.inst.ids[ev_inst[aula]],
-                    "timestamp": pc.binary_join_element_wise(local, pa.array(offset), ""),
-                    "status": np.where(ev_type[aula] == 0, "kommet", "gaaet"),
-                    "changed_by": np.where(
-                        by == "system", "automatisk", np.where(by == "foraelder", "forælder", "personale")
-                    ),
+                    "timestamp": pc.binary_join_element_wise(local, offset, ""),
+                    "status": AULA_STATUSES.take(pa.array(ev_type[aula])),
+                    "changed_by": AULA_CHANGED_BY.take(pa.array(ev_by[aula])),
                 },
                 append=True,
             )

@@ -7,9 +7,10 @@ pseudonym links the child across systems. Parents get CPR numbers of their own (
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
 
 from boernedata.generate.timeline import EPOCH, Calendar, calendar_year, day
 
@@ -104,15 +105,19 @@ class Population:
     father_status: np.ndarray
     defer_school: np.ndarray  # starts school a year late
     municipal_school: np.ndarray  # attends a municipal school (else private, not in our data)
+    _spellings: pa.Array | None = field(default=None, repr=False)  # cpr then cpr_dash, built on first use
 
     @property
     def n(self) -> int:
         return len(self.birth)
 
-    def cpr_mixed(self, rng: np.random.Generator, idx: np.ndarray) -> np.ndarray:
-        """Both spellings occur, even in one file."""
+    def cpr_mixed(self, rng: np.random.Generator, idx: np.ndarray) -> pa.Array:
+        """Both spellings occur, even in one file: taken from the two spellings of every person (Arrow's
+        take on a table built once, not a numpy string array per call)."""
         dash = rng.random(len(idx)) < 0.5
-        return np.where(dash, self.cpr_dash[idx], self.cpr[idx])
+        if self._spellings is None:
+            self._spellings = pa.array(np.concatenate([self.cpr, self.cpr_dash]), pa.string())
+        return self._spellings.take(pa.array(np.asarray(idx, np.int64) + dash * len(self.cpr)))
 
 
 EMPLOYMENT = ("beskaeftiget", "ledig", "kontanthjaelp", "uden_for_arbejdsstyrken")
