@@ -22,3 +22,7 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+{#- The data tests of the incremental models check the recomputed days only (their `where` config reads
+    the same var in the yml, as generic test configs cannot call project macros): the days before were
+    checked by the build that made them. -#}

@@ -1,0 +1,201 @@
+"""The speed targets of issue 28, side by side in one run (docs/benchmarks.md, "Targets").
+
+    .venv/bin/python benchmarks/bench_targets.py --cph-raw /tmp/cph/raw --work /tmp/targets \
+        [--national-landing /tmp/nat/landing] [--skip-datapakke]
+
+1. copenhagen full build: every extract but the last month of the monthly ones is landed, then built
+   from scratch (dbt models, data tests, unit tests, publish). Wall time and peak RSS of the build.
+2. copenhagen nightly: the last month of every monthly extract lands, and `build` runs again (it chooses
+   incremental by itself). Wall time of land and of build, against the full build.
+3. national full build (when --national-landing is given): wall time and peak RSS.
+4. data packages: one half-year, every copenhagen institution, HTML + PDF.
+5. BI queries on a published mart (national when built, else copenhagen): one institution over time,
+   one indicator across institutions, 200 of each on a read-only connection; p50 and p95.
+
+The raw folders are hard-linked, never copied or changed. Every command runs as a child process;
+peak RSS is the largest resident set of the command's process tree (the kernel's high-water mark of the
+children waited for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from boernedata.contracts import EXTRACTS, raw_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = [sys.executable, "-m", "boernedata.cli"]
+KEY = "benchmark-key-not-a-secret-0123456"
+
+
+def run(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Run a command; (wall seconds, peak RSS in GB of it and its descendants)."""
+    start = time.perf_counter()
+    errors = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_targets.{os.getpid()}.err"
+    with errors.open("w") as err:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}:\n{errors.read_text()[-3000:]}")
+    errors.unlink(missing_ok=True)
+    return seconds, usage.ru_maxrss / 2**20
+
+
+def split_last_month(raw: Path, early: Path, late: Path) -> str:
+    """Hard-link `raw` into `early` without the last month of every monthly extract, which goes to `late`."""
+    shutil.copytree(raw, early, copy_function=os.link)
+    months = sorted(
+        f.name.rsplit("_", 1)[1].split(".")[0]
+        for ex in EXTRACTS
+        if ex.period == "month"
+        for f in raw_dir(early, ex).iterdir()
+    )
+    last = months[-1]
+    for ex in EXTRACTS:
+        if ex.period != "month":
+            continue
+        for f in raw_dir(early, ex).iterdir():
+            if f"_{last}." in f.name:
+                target = late / f.relative_to(early)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(f, target)
+    return last
+
+
+def bi_queries(published: Path, repeat: int = 200) -> dict[str, tuple[float, float]]:
+    con = duckdb.connect(str(published), read_only=True)
+    institutions = [
+        r[0] for r in con.execute("select distinct institution_id from marts.institution_indicators")
+    ]
+    codes = [r[0] for r in con.execute("select distinct indicator_code from marts.institution_indicators")]
+    periods = {
+        code: [r[0] for r in con.execute(
+            "select distinct period_id from marts.institution_indicators where indicator_code = ?", [code]
+        )]
+        for code in codes
+    }  # fmt: skip
+    rnd = random.Random(1)
+    queries = {
+        "one institution over time": (
+            "select indicator_code, period_id, value, district_value, municipality_value "
+            "from marts.institution_indicators_labelled where institution_id = ? "
+            "order by indicator_code, period_start",
+            lambda: [rnd.choice(institutions)],
+        ),
+        "one indicator across institutions": (
+            "select institution_name, district, value, n from marts.institution_indicators_labelled "
+            "where indicator_code = ? and period_id = ? order by value desc nulls last",
+            lambda: (lambda c: [c, rnd.choice(periods[c])])(rnd.choice(codes)),
+        ),
+    }
+    out = {}
+    for name, (sql, params) in queries.items():
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            con.execute(sql, params()).fetchall()
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        out[name] = (statistics.median(times), times[int(0.95 * len(times)) - 1])
+    con.close()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument(
+        "--cph-raw", type=Path, required=True, help="a generated copenhagen raw folder (read only)"
+    )
+    ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument("--national-landing", type=Path, help="a landed national folder: also build national")
+    ap.add_argument("--skip-datapakke", action="store_true")
+    args = ap.parse_args()
+    env = {**os.environ, "BOERNEDATA_PSEUDONYM_KEY": KEY}
+    work = args.work
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    rows: list[tuple[str, str, str]] = []
+
+    early, late, landing = work / "raw", work / "late", work / "landing"
+    last = split_last_month(args.cph_raw, early, late)
+    t, _ = run([*CLI, "land", "--raw", str(early), "--landing", str(landing), "--no-progress"], env)
+    print(f"copenhagen land (all but {last}): {t:.1f} s", flush=True)
+    warehouse = work / "warehouse" / "boernedata.duckdb"
+    build = [*CLI, "build", "--landing", str(landing), "--warehouse", str(warehouse)]
+    full, full_rss = run(build, env)
+    rows.append(
+        (
+            "copenhagen full build (models and tests)",
+            f"{full:.1f} s, peak RSS {full_rss:.1f} GB",
+            "≤ 100 s, ≤ 8 GB",
+        )
+    )
+    print(rows[-1], flush=True)
+
+    shutil.copytree(late, early, dirs_exist_ok=True, copy_function=os.link)
+    land_t, _ = run([*CLI, "land", "--raw", str(early), "--landing", str(landing), "--no-progress"], env)
+    nightly, nightly_rss = run(build, env)
+    share = 100 * nightly / full
+    rows.append((
+        f"copenhagen nightly incremental (month {last} of every monthly extract)",
+        f"build {nightly:.1f} s = {share:.0f} % of the full build (land {land_t:.1f} s), "
+        f"peak RSS {nightly_rss:.1f} GB",
+        "≤ 10 % of the full build",
+    ))  # fmt: skip
+    print(rows[-1], flush=True)
+
+    published = warehouse.parent / "published" / "boernedata.duckdb"
+    if not args.skip_datapakke:
+        period = (
+            duckdb.connect(str(published), read_only=True)
+            .execute(
+                "select max(period_id) from marts.institution_indicators where period_type = 'half_year'"
+            )
+            .fetchone()[0]
+        )
+        t, _ = run([*CLI, "datapakke", "--warehouse", str(published), "--period", period,
+                    "--out", str(work / "datapakker"), "--no-progress"], env)  # fmt: skip
+        n = len(list((work / "datapakker" / period).glob("*.pdf")))
+        rows.append(
+            (f"data packages {period}, {n} copenhagen institutions, HTML + PDF", f"{t:.1f} s", "≤ 30 s")
+        )
+        print(rows[-1], flush=True)
+
+    scale = "copenhagen"
+    if args.national_landing:
+        national = work / "national" / "boernedata.duckdb"
+        t, rss = run(
+            [*CLI, "build", "--landing", str(args.national_landing), "--warehouse", str(national)], env
+        )
+        rows.append(("national full build", f"{t / 60:.1f} min, peak RSS {rss:.1f} GB", "≤ 30 min, ≤ 20 GB"))
+        print(rows[-1], flush=True)
+        published, scale = national.parent / "published" / "boernedata.duckdb", "national"
+    for name, (p50, p95) in bi_queries(published).items():
+        rows.append(
+            (f"BI query at {scale} scale: {name}", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "p95 ≤ 100 ms")
+        )
+        print(rows[-1], flush=True)
+
+    print("\n| measure | measured | target |\n|---|---|---|")
+    for r in rows:
+        print(f"| {r[0]} | {r[1]} | {r[2]} |")
+    memory = resource.getpagesize() * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(f"\nmachine: {os.cpu_count()} cores, {memory:.0f} GB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
