@@ -24,11 +24,15 @@ ENV_MAX_DELIVERY_SHRINK = "BOERNEDATA_MAX_DELIVERY_SHRINK_PCT"
 # `land` validates its GE samples in its own process instead of a worker process when this is "1" (for
 # debugging the suites; landing/suite_runner.py).
 ENV_GE_IN_PROCESS = "BOERNEDATA_GE_IN_PROCESS"
+# The folder of the data packages that `boernedata dashboard` links to (what `datapakke --out` wrote).
+ENV_DATAPAKKER = "BOERNEDATA_DATAPAKKER"
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_LANDING = Path("data/landing")
 DEFAULT_WAREHOUSE = Path("warehouse/boernedata.duckdb")
 DEFAULT_REPORTS = Path("reports/datapakker")
+DEFAULT_DASHBOARD_HOST = "127.0.0.1"  # localhost only, unless told otherwise
+DEFAULT_DASHBOARD_PORT = 8050
 DEFAULT_MAX_TABLE_SHRINK_PCT = 20.0
 DEFAULT_MAX_DELIVERY_SHRINK_PCT = 20.0
 
