@@ -288,6 +288,8 @@ def _server(
                 if hit is not None:
                     flask.g.cache_hit = True
                     return flask.Response(hit[0], mimetype=hit[1])
+        if request.path.startswith(datapakker.URL_PREFIX + "/") and request.endpoint != "package":
+            return _plain(404, "Datapakken findes ikke", "Adressen er ikke en datapakke.")
         if request.method != "GET" or request.path.startswith(MACHINERY):
             return None
         try:
