@@ -287,7 +287,7 @@ def test_watch_list_before_and_after_it_is_published(tmp_path):
         con.execute(
             """
             create table marts.institution_watch_list as select * from (values
-                ('S2005', 'skole', '2025-H2', 2.75, 3, 'Fravær steget 2,1 pct.-point siden 2024-H2', '2025-H1'),
+                ('S2005', 'skole', '2025-H2', 2.75, 3, 'Fravær steget 2,1 pct.-point', '2025-H1'),
                 ('D1005', 'dagtilbud', '2025-H2', 1.5, 2, 'Sygefravær blandt personalet steget', '2025-H2')
             ) as t(institution_id, sector, period_id, watch_score, indicators_worsening, reasons_da,
                    first_flagged_period)
