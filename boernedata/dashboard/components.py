@@ -54,7 +54,7 @@ def shown(row: dict | None) -> float | None:
     """The number a chart may draw: None for a withheld or missing cell."""
     if row is None or row.get("reason") or not fmt.is_number(row.get("value")):
         return None
-    return float(row["value"])
+    return round(float(row["value"]), 4)  # enough for a chart; shorter pages
 
 
 def n_text(row: dict | None) -> str:

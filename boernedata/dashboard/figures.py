@@ -76,7 +76,7 @@ def trend(
     ]
     annotations = [
         {
-            "x": label,
+            "x": labels.index(label),  # the category's position: a label such as '2025' would be read as one
             "y": 0,
             "yref": "paper",
             "yanchor": "bottom",
@@ -86,12 +86,14 @@ def trend(
             "bgcolor": "#fff7ed",
         }
         for label, word in (withheld or {}).items()
+        if label in labels
     ]
     layout = _BASE_LAYOUT | {
         "height": height,
         "showlegend": False,  # one key for every chart of the page (components.legend_key)
-        "margin": {"l": 48, "r": 12, "t": 8, "b": 8},
-        "xaxis": _axis(type="category"),
+        "margin": {"l": 48, "r": 12, "t": 8, "b": 28},
+        # explicit categories: labels such as '2024' must not be read as numbers
+        "xaxis": _axis(type="category", categoryorder="array", categoryarray=labels),
         "yaxis": _axis(unit),
         "annotations": annotations,
     }
