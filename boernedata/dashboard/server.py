@@ -15,14 +15,25 @@ THREADS = 8
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def serve(published: Path, host: str, port: int, packages: Path | None, threads: int = THREADS) -> int:
+def serve(
+    published: Path,
+    host: str,
+    port: int,
+    packages: Path | None,
+    threads: int = THREADS,
+    cache_bytes: int | None = None,
+) -> int:
+    """Serve until interrupted; the exit status. `cache_bytes`: the release cache's size (None: the
+    default of app.py; 0: off, for the benchmark)."""
     from waitress import create_server
 
     from boernedata.dashboard.app import create_app
     from boernedata.dashboard.publication import NotPublished
 
     published = Path(published)
-    app = create_app(published, packages)
+    from boernedata.dashboard.app import CACHE_BYTES
+
+    app = create_app(published, packages, CACHE_BYTES if cache_bytes is None else cache_bytes)
     try:
         with app.publication.snapshot() as snap:
             release = snap.release_id
