@@ -56,26 +56,22 @@ RELEASE = re.compile(r"Udgivelse (\S+?)[,\"]")
 def urls(published: Path) -> dict[str, list[tuple[str, str]]]:
     """Every page the clients pick from, per page type: (path, query)."""
     con = duckdb.connect(str(published), read_only=True)
+
+    def column(sql: str) -> list:
+        return [r[0] for r in con.execute(sql).fetchall()]
+
     try:
-        ids = [r[0] for r in con.execute("select distinct institution_id from marts.institution_indicators")]
-        codes = [
-            r[0] for r in con.execute("select distinct indicator_code from marts.institution_indicators")
-        ]
-        districts = [
-            r[0]
-            for r in con.execute(
-                "select distinct scope from marts.municipality_indicators where scope != 'kommune'"
-            )
-        ]
+        ids = column("select distinct institution_id from marts.institution_indicators")
+        codes = column("select distinct indicator_code from marts.institution_indicators")
+        districts = column(
+            "select distinct scope from marts.municipality_indicators where scope != 'kommune'"
+        )
         groups = con.execute(
             "select distinct sector, benchmark_group from marts.institution_indicators"
         ).fetchall()
-        half_years = [
-            r[0]
-            for r in con.execute(
-                "select distinct period_id from marts.institution_indicators where period_type = 'half_year'"
-            )
-        ]
+        half_years = column(
+            "select distinct period_id from marts.institution_indicators where period_type = 'half_year'"
+        )
     finally:
         con.close()
     q = requests.utils.quote

@@ -121,6 +121,14 @@ def test_unknown_things_are_a_danish_404(client, url, says):
     assert says in text_of(page["page"])
 
 
+def test_a_name_with_a_slash_is_one_path_part():
+    # Copenhagen's district 'Vesterbro/Kongens Enghave': the link encodes the slash, a server may decode it
+    for path in ("/distrikt/Vesterbro%2FKongens%20Enghave", "/distrikt/Vesterbro/Kongens Enghave"):
+        module, request = routes.request(path, "?sektor=skole&x=1")
+        assert request.params == {"district": "Vesterbro/Kongens Enghave"}
+        assert request.query == {"sektor": "skole"}
+
+
 def test_a_failing_page_shows_no_stack_trace(published, monkeypatch, caplog):
     app = create_app(published, cache_bytes=0)
     monkeypatch.setattr(routes, "page", lambda *a, **k: 1 / 0)

@@ -27,8 +27,10 @@ from boernedata.dashboard.publication import Snapshot
 
 ROUTES: tuple[tuple[re.Pattern, ModuleType], ...] = (
     (re.compile(r"^/$"), overview),
-    (re.compile(r"^/distrikt/(?P<district>[^/]+)$"), district),
-    (re.compile(r"^/institution/(?P<institution_id>[^/]+)$"), institution),
+    # A district may hold a slash ('Vesterbro/Kongens Enghave'): links encode it (%2F), but a server may
+    # hand over the path decoded, so the rest of the path is the name either way.
+    (re.compile(r"^/distrikt/(?P<district>.+)$"), district),
+    (re.compile(r"^/institution/(?P<institution_id>.+)$"), institution),
     (re.compile(r"^/indikator/(?P<code>[^/]+)$"), indicator),
     (re.compile(r"^/aarshjul$"), wheel),
     (re.compile(r"^/opmaerksomhed$"), watch_list),
