@@ -124,7 +124,7 @@ def test_unknown_things_are_a_danish_404(client, url, says):
 def test_a_name_with_a_slash_is_one_path_part():
     # Copenhagen's district 'Vesterbro/Kongens Enghave': the link encodes the slash, a server may decode it
     for path in ("/distrikt/Vesterbro%2FKongens%20Enghave", "/distrikt/Vesterbro/Kongens Enghave"):
-        module, request = routes.request(path, "?sektor=skole&x=1")
+        _, request = routes.request(path, "?sektor=skole&x=1")
         assert request.params == {"district": "Vesterbro/Kongens Enghave"}
         assert request.query == {"sektor": "skole"}
 
