@@ -117,16 +117,7 @@ def ranking(
         "hovermode": "closest",
         "showlegend": False,
     }
-    data = [
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": values,
-            "y": names,
-            "marker": {"color": colours, "size": sizes},
-            "hovertemplate": f"%{{y}}: %{{x:,.{_decimals(unit)}f}}<extra></extra>",
-        }
-    ]
+    data = [_dots(values, names, {"color": colours, "size": sizes}, f"%{{y}}: %{{x:,.{_decimals(unit)}f}}")]
     return {"data": data, "layout": layout}
 
 
@@ -167,17 +158,19 @@ def district_bars(
         "hovermode": "closest",
         "showlegend": False,
     }
-    data = [
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": districts,
-            "y": values,
-            "marker": {"color": DISTRICT, "size": 12},
-            "hovertemplate": f"%{{x}}: %{{y:,.{_decimals(unit)}f}}<extra></extra>",
-        }
-    ]
+    data = [_dots(districts, values, {"color": DISTRICT, "size": 12}, f"%{{x}}: %{{y:,.{_decimals(unit)}f}}")]
     return {"data": data, "layout": layout}
+
+
+def _dots(x: list, y: list, marker: dict, hover: str) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": x,
+        "y": y,
+        "marker": marker,
+        "hovertemplate": hover + "<extra></extra>",
+    }
 
 
 def watch_scores(names: list[str], scores: list[float]) -> dict:

@@ -7,6 +7,9 @@ page; `sektor` is dagtilbud, skole or fritid; `gruppe` a benchmark group of the 
 
 from __future__ import annotations
 
+from dash import html
+
+from boernedata.dashboard import components as ui
 from boernedata.dashboard import data
 from boernedata.dashboard.pages import NotFound
 from boernedata.dashboard.publication import Snapshot
@@ -59,3 +62,18 @@ def group(snap: Snapshot, query: dict[str, str], sector: str) -> str | None:
 def group_options(snap: Snapshot, sector: str) -> list[tuple[str, str]]:
     names = data.group_names(snap)
     return [(g, names.get(g, g)) for g in data.sector_groups(snap).get(sector, [])]
+
+
+def bar(snap: Snapshot, path: str, sector: str, group: str | None, half_year: str, *extra) -> html.Div:
+    """The filters of the overview and district pages: sector, benchmark group, half-year (and `extra`)."""
+    return html.Div(
+        [
+            ui.sector_pills(list(data.sector_groups(snap)), sector, path, {"periode": half_year}),
+            ui.pills(
+                "gruppe", group_options(snap, sector), group, path, {"periode": half_year, "sektor": sector}
+            ),
+            ui.period_menu(ui.half_year_options(data.published_half_years(snap)), half_year, "Opgjort pr."),
+            *extra,
+        ],
+        className="filters",
+    )

@@ -49,21 +49,18 @@ def render(snap: Snapshot, args: dict) -> Page:
             f"{SECTOR_DA.get(sector, sector)}: {group_name} i området mod {group_name} i hele kommunen",
             crumbs=[("Overblik", ui.href("/", {"sektor": sector, "periode": half_year}))],
         ),
-        html.Div(
-            [
-                ui.sector_pills(list(data.sector_groups(snap)), sector, path, {"periode": half_year}),
-                ui.pills(
-                    "gruppe",
-                    filters.group_options(snap, sector),
-                    group,
-                    path,
-                    {"periode": half_year, "sektor": sector},
-                ),
-                ui.period_menu(
-                    ui.half_year_options(data.published_half_years(snap)), half_year, "Opgjort pr."
-                ),
-            ],
-            className="filters",
+        filters.bar(
+            snap,
+            path,
+            sector,
+            group,
+            half_year,
+            ui.legend_key(
+                [
+                    (f"{group_name.capitalize()} i {district}", figures.DISTRICT, "solid"),
+                    (f"{group_name.capitalize()} i hele kommunen", figures.MUNICIPALITY, "dash"),
+                ]
+            ),
         ),
         _institutions(snap, district, sector, group, catalogue, shown, query),
     ]

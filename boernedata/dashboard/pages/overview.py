@@ -59,22 +59,7 @@ def render(snap: Snapshot, args: dict) -> Page:
             f"pr. {period_label('half_year', half_year)}"
             ". Hver flise viser seneste værdi, udviklingen og spredningen mellem områderne.",
         ),
-        html.Div(
-            [
-                ui.sector_pills(list(data.sector_groups(snap)), sector, PATH, {"periode": half_year}),
-                ui.pills(
-                    "gruppe",
-                    filters.group_options(snap, sector),
-                    group,
-                    PATH,
-                    {"periode": half_year, "sektor": sector},
-                ),
-                ui.period_menu(
-                    ui.half_year_options(data.published_half_years(snap)), half_year, "Opgjort pr."
-                ),
-            ],
-            className="filters",
-        ),
+        filters.bar(snap, PATH, sector, group, half_year),
         *sections,
         _districts(snap, query),
     ]
