@@ -296,7 +296,8 @@ def test_watch_list_before_and_after_it_is_published(tmp_path):
             """
             create table marts.institution_watch_list as select * from (values
                 ('S2005', 'skole', '2025-H2', 2.75, 3, 'Fravær steget 2,1 pct.-point', '2025-H1'),
-                ('D1005', 'dagtilbud', '2025-H2', 1.5, 2, 'Sygefravær blandt personalet steget', '2025-H2')
+                ('D1005', 'dagtilbud', '2025-H2', 1.5, 2, 'Sygefravær blandt personalet steget', '2025-H2'),
+                ('F3001', 'fritid', '2025-H1', 1.0, 2, 'Fremmøde faldet', '2025-H1')
             ) as t(institution_id, sector, period_id, watch_score, indicators_worsening, reasons_da,
                    first_flagged_period)
             """
@@ -310,6 +311,8 @@ def test_watch_list_before_and_after_it_is_published(tmp_path):
     assert page.index("Bakkeskolen") < page.index("Det Integrerede Hus Lærken")  # highest score first
     only_schools = text_of(get_page(client, "/opmaerksomhed", "?sektor=skole")["page"])
     assert "Bakkeskolen" in only_schools and "Det Integrerede Hus Lærken" not in only_schools
+    assert "SFO Troldebo" not in page  # an earlier list: under its own period
+    assert "SFO Troldebo" in text_of(get_page(client, "/opmaerksomhed", "?periode=2025-H1")["page"])
     assert get_page(client, "/opmaerksomhed", "?periode=2019-H1")["status"] == 404
 
 

@@ -42,6 +42,15 @@ def check(snap: Snapshot, request: Request) -> dict:
     }
 
 
+def _text(value, separator: str) -> str:
+    """A cell's text whether issue 22 publishes a text, a number or a list."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return separator.join(str(v) for v in value if v is not None)
+    return str(value)
+
+
 def _label(period_id: str) -> str:
     try:
         return period_label("half_year", period_id)
@@ -92,8 +101,8 @@ def render(snap: Snapshot, args: dict) -> Page:
             SECTOR_DA.get(r.get("sector"), r.get("sector") or ""),
             institutions.get(r["institution_id"], {}).get("district") or "",
             fmt.number(score, 2) if score is not None else "",
-            str(r.get("indicators_worsening") or ""),
-            r.get("reasons_da") or "",
+            _text(r.get("indicators_worsening"), ", "),
+            _text(r.get("reasons_da"), "; "),
             _label(r["first_flagged_period"]) if r.get("first_flagged_period") else "",
         ]
         for r, name, score in zip(rows, names, scores, strict=True)
