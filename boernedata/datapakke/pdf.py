@@ -1,5 +1,5 @@
-"""PDFs of the packages: headless Chromium when installed (one browser driven by Playwright, a few pages
-printing in parallel), else WeasyPrint in a small process pool.
+"""PDFs of the packages: headless Chromium when installed (one browser, a few tabs printing in parallel over
+the DevTools pipe), else WeasyPrint in a small process pool.
 
 Chromium prints a package several times faster than WeasyPrint (docs/benchmarks.md), which is what
 makes a whole Copenhagen-size period fit in a few minutes. Both honour the print stylesheet (A4, page
@@ -9,7 +9,6 @@ reach the network.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import queue
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from boernedata import chromium
+from boernedata.datapakke import cdp
 
 
 def _no_fetch(url: str, *args, **kwargs):
@@ -57,7 +56,7 @@ def write_pdfs(
     engine: 'chromium', 'weasyprint' or None = Chromium if installed, else WeasyPrint.
     """
     if engine is None:
-        engine = "chromium" if chromium.find() else "weasyprint"
+        engine = "chromium" if cdp.find_chromium() else "weasyprint"
     if engine == "chromium":
         yield from _chromium(jobs, workers, progress)
         return
@@ -81,48 +80,31 @@ def write_pdfs(
 
 
 def _chromium(jobs: list[tuple[Path, Path]], tabs: int, progress: bool) -> Iterator[tuple[Path, str | None]]:
-    """One browser, `tabs` pages taking the next job as each is done; results as they finish. Playwright's
-    asyncio API runs in a thread of its own, so the caller's generator can yield while pages print."""
-    done: queue.Queue = queue.Queue()
-    thread = threading.Thread(target=lambda: asyncio.run(_print_all(jobs, max(tabs, 1), done)), daemon=True)
-    thread.start()
-    for _ in tqdm(range(len(jobs)), desc="datapakker (PDF)", unit="pdf", disable=not progress):
-        item = done.get()
-        if isinstance(item, BaseException):  # the browser itself failed: every job left fails with it
-            raise item
-        yield item
-    thread.join()
-
-
-async def _print_all(jobs: list[tuple[Path, Path]], tabs: int, done: queue.Queue) -> None:
-    from playwright.async_api import async_playwright
-
-    todo: asyncio.Queue = asyncio.Queue()
+    todo: queue.Queue = queue.Queue()
     for job in jobs:
-        todo.put_nowait(job)
-    try:
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(**chromium.launch_options())
-            try:
-                await asyncio.gather(*(_print_some(browser, todo, done) for _ in range(tabs)))
-            finally:
-                await browser.close()
-    except Exception as exc:
-        done.put(exc)
+        todo.put(job)
+    done: queue.Queue = queue.Queue()
 
-
-async def _print_some(browser, todo: asyncio.Queue, done: queue.Queue) -> None:
-    page = await browser.new_page()
-    try:
-        while not todo.empty():
-            html_path, pdf_path = todo.get_nowait()
+    def work(browser: cdp.Browser) -> None:
+        page = browser.open_page()
+        while True:
             try:
-                await page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-                tmp = pdf_path.with_suffix(".pdf.tmp")
-                await page.pdf(path=tmp, print_background=True, prefer_css_page_size=True)
-                os.replace(tmp, pdf_path)  # never leave half a PDF under the final name
+                html_path, pdf_path = todo.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                page.goto(html_path)
+                page.pdf(pdf_path)
                 done.put((html_path, None))
             except Exception as exc:  # report per file, keep going with the others
                 done.put((html_path, f"{type(exc).__name__}: {exc}"))
-    finally:
-        await page.close()
+        page.close()
+
+    with cdp.Browser() as browser:
+        threads = [threading.Thread(target=work, args=(browser,), daemon=True) for _ in range(max(tabs, 1))]
+        for t in threads:
+            t.start()
+        for _ in tqdm(range(len(jobs)), desc="datapakker (PDF)", unit="pdf", disable=not progress):
+            yield done.get()
+        for t in threads:
+            t.join()
