@@ -1,8 +1,8 @@
-"""The Chromium the project drives through Playwright: the Debian package (scripts/install_chromium.sh;
-Playwright's own browser downloads are never used) and the flags it needs on a closed machine.
+"""The Chromium the project drives: the Debian package (scripts/install_chromium.sh; Playwright's own
+browser downloads are never used) and the flags it needs on a closed machine.
 
-The data packages' PDFs (datapakke/pdf.py) and the browser tests (pytests/conftest.py) launch it from
-here, so the executable and the flags have one home.
+The data packages' PDFs (datapakke/cdp.py) and the browser tests (pytests/conftest.py, through
+Playwright) launch it from here, so the executable and the flags have one home.
 """
 
 from __future__ import annotations
@@ -41,5 +41,5 @@ def find() -> str | None:
 
 
 def launch_options(executable: str | None = None) -> dict:
-    """Keyword arguments for Playwright's `chromium.launch`."""
+    """Keyword arguments for Playwright's `chromium.launch` (the browser tests)."""
     return {"executable_path": executable or find(), "args": list(LAUNCH_ARGS), "headless": True}
