@@ -166,7 +166,7 @@ def main() -> int:
     parser.add_argument("--landing", type=Path, help="its landing zone (for the build in the middle)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0)
-    parser.add_argument("--build-at", type=float, default=12.0, help="seconds after the start (default 12)")
+    parser.add_argument("--build-at", type=float, default=18.0, help="seconds after the start (default 18)")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--no-cache", action="store_true", help="the dashboard's release cache off")
     parser.add_argument("--json", type=Path, help="write the figures here too")
