@@ -1,6 +1,7 @@
 # boernedata: two commands do all set-up on a machine with python3 and make.
 #   make demo   generate a tiny synthetic municipality, land it, build the warehouse, render data packages
 #   make test   linters, Python tests and `dbt build` (models, data tests, unit tests) on synthetic data
+#   make dashboard   the dashboard on the demo warehouse (runs `make demo` first when nothing is published)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: demo test lint pytest install browser docs clean
+.PHONY: demo test lint pytest install browser docs dashboard clean
 
 install: $(STAMP)
 
@@ -47,6 +48,11 @@ test: lint pytest
 # The browser test needs Chromium; it comes from Debian's packages (no browser downloads).
 browser:
 	@command -v chromium >/dev/null 2>&1 || scripts/install_chromium.sh
+
+# The dashboard on the demo warehouse's publication (run `make demo` first): http://127.0.0.1:8050/
+dashboard: $(STAMP)
+	@test -e warehouse/published/boernedata.duckdb || $(MAKE) demo
+	$(BIN)/boernedata dashboard --warehouse warehouse/published/boernedata.duckdb --datapakker reports/datapakker
 
 # The dbt docs site of the demo warehouse (run `make demo` first): one self-contained HTML file.
 docs: $(STAMP)

@@ -57,6 +57,10 @@ COMMANDS: dict[str, tuple[str, tuple[params.Option, ...]]] = {
             params.NO_PROGRESS,
         ),
     ),
+    "dashboard": (
+        "serve the dashboard on the published file (read-only; localhost by default)",
+        (params.PUBLISHED_WAREHOUSE, params.HOST, params.PORT, params.DATAPAKKER),
+    ),
 }
 
 
@@ -157,6 +161,16 @@ def _dispatch(args: argparse.Namespace) -> int:
             out=params.REPORTS_OUT.value(args),
             pdf=not params.NO_PDF.value(args),
             progress=False if params.NO_PROGRESS.value(args) else None,
+        )
+
+    if args.command == "dashboard":
+        from boernedata.dashboard import serve
+
+        return serve(
+            published=params.PUBLISHED_WAREHOUSE.value(args),
+            host=params.HOST.value(args),
+            port=params.PORT.value(args),
+            packages=params.DATAPAKKER.value(args),
         )
 
     raise AssertionError(args.command)

@@ -18,7 +18,9 @@ class ExitCode(enum.IntEnum):
     # The command could not start as asked: a flag or environment variable with a value it cannot use, a
     # folder or file that does not exist, the pseudonym key missing, too short or not the landing zone's,
     # an unknown extract, a half-year that is not published, another landing run holding the landing zone;
-    # and `land`'s stop when two persons of the register share a key. argparse's usage errors exit 2 too.
+    # and `land`'s stop when two persons of the register share a key; a `dashboard --warehouse` that is not
+    # a publication (missing, or the internal warehouse) or a port already taken. argparse's usage errors
+    # exit 2 too.
     CANNOT_RUN = 2
     # Another build or rollback holds the build lock; nothing was changed. Try again when it is done.
     BUSY = 3

@@ -221,3 +221,25 @@ REPORTS_OUT = Option(
     resolve=_path_or_default,
 )
 NO_PDF = Option(("--no-pdf",), "HTML only (faster)", argparse={"action": "store_true"})
+
+# dashboard (--warehouse is PUBLISHED_WAREHOUSE, as for datapakke: the published file, read-only)
+HOST = Option(
+    ("--host",),
+    "address to listen on (default {default}: this machine only; anyone who can reach another address "
+    "sees the published figures)",
+    default=settings.DEFAULT_DASHBOARD_HOST,
+)
+PORT = Option(
+    ("--port",),
+    "port to listen on (default {default})",
+    default=settings.DEFAULT_DASHBOARD_PORT,
+    argparse={"type": int},
+)
+DATAPAKKER = Option(
+    ("--datapakker",),
+    "folder of the data packages to link to, as `datapakke --out` wrote it (default {env} or {default})",
+    settings.ENV_DATAPAKKER,
+    settings.DEFAULT_REPORTS,
+    _path,
+    argparse={"metavar": "DIR"},
+)

@@ -37,11 +37,15 @@ DEFAULT_INCREMENTAL_LOOKBACK_DAYS = 92
 # Share of the machine's memory the build lets DuckDB use by default: leaves room for the Python and dbt
 # processes, the page cache and a laptop's other programs.
 DEFAULT_MEMORY_SHARE = 0.6
+# The folder of the data packages that `boernedata dashboard` links to (what `datapakke --out` wrote).
+ENV_DATAPAKKER = "BOERNEDATA_DATAPAKKER"
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_LANDING = Path("data/landing")
 DEFAULT_WAREHOUSE = Path("warehouse/boernedata.duckdb")
 DEFAULT_REPORTS = Path("reports/datapakker")
+DEFAULT_DASHBOARD_HOST = "127.0.0.1"  # localhost only, unless told otherwise
+DEFAULT_DASHBOARD_PORT = 8050
 DEFAULT_MAX_TABLE_SHRINK_PCT = 20.0
 DEFAULT_MAX_DELIVERY_SHRINK_PCT = 20.0
 

@@ -99,3 +99,18 @@ def tiny_pipeline(tmp_path_factory) -> Pipeline:
 def small_pipeline(tmp_path_factory) -> Pipeline:
     """The `small` scale (the issue's bar for plausible values of every indicator); no data packages."""
     return run_pipeline(tmp_path_factory.mktemp("pipeline_small"), "small", 3, datapakke=False)
+
+
+# --- the browser for pytest-playwright: Debian's Chromium, never a downloaded one ----------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    from boernedata import chromium
+
+    executable = chromium.find()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI: {chromium.INSTALL_HINT}")
+        pytest.skip(chromium.INSTALL_HINT)
+    return {**browser_type_launch_args, **chromium.launch_options(executable)}

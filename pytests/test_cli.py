@@ -23,6 +23,7 @@ ENV = (
     "BOERNEDATA_MAX_TABLE_SHRINK_PCT",
     "BOERNEDATA_MAX_DELIVERY_SHRINK_PCT",
     "BOERNEDATA_ALLOW_EMPTY",
+    "BOERNEDATA_DATAPAKKER",
 )
 
 USAGE = {
@@ -36,6 +37,8 @@ USAGE = {
     "rollback": "usage: boernedata rollback [-h] [--warehouse WAREHOUSE] [--to RELEASE]",
     "datapakke": "usage: boernedata datapakke [-h] [--warehouse WAREHOUSE] [--period PERIOD] "
     "[--institution INSTITUTION] [--out OUT] [--no-pdf] [--no-progress]",
+    "dashboard": "usage: boernedata dashboard [-h] [--warehouse WAREHOUSE] [--host HOST] [--port PORT] "
+    "[--datapakker DIR]",
 }
 
 # subcommand -> option -> what its help must name (environment variable and default)
@@ -58,6 +61,12 @@ HELP_NAMES = {
     "datapakke": {
         "--warehouse": ("$BOERNEDATA_WAREHOUSE", "warehouse/boernedata.duckdb"),
         "--out": ("reports/datapakker",),
+    },
+    "dashboard": {
+        "--warehouse": ("$BOERNEDATA_WAREHOUSE", "warehouse/boernedata.duckdb"),
+        "--host": ("127.0.0.1",),
+        "--port": ("8050",),
+        "--datapakker": ("$BOERNEDATA_DATAPAKKER", "reports/datapakker"),
     },
 }
 
@@ -248,6 +257,29 @@ def test_datapakke_settings(record, monkeypatch):
     }
     assert cli.main(["datapakke", "--warehouse", "p.duckdb", "--out", "o"]) == 0
     assert (render.kwargs["warehouse"], render.kwargs["out"]) == (Path("p.duckdb"), Path("o"))
+
+
+def test_dashboard_settings(record, monkeypatch):
+    serve = record("boernedata.dashboard", "serve")
+    assert cli.main(["dashboard"]) == 0
+    assert serve.kwargs == {
+        # the published file, as for datapakke: the dashboard never opens the internal warehouse
+        "published": Path("warehouse/published/boernedata.duckdb"),
+        "host": "127.0.0.1",  # this machine only, unless told otherwise
+        "port": 8050,
+        "packages": Path("reports/datapakker"),
+    }
+    monkeypatch.setenv("BOERNEDATA_WAREHOUSE", "/srv/wh/internal.duckdb")
+    monkeypatch.setenv("BOERNEDATA_DATAPAKKER", "/srv/pakker")
+    assert cli.main(["dashboard", "--host", "0.0.0.0", "--port", "9000"]) == 0
+    assert serve.kwargs == {
+        "published": Path("/srv/wh/published/boernedata.duckdb"),
+        "host": "0.0.0.0",
+        "port": 9000,
+        "packages": Path("/srv/pakker"),
+    }
+    assert cli.main(["dashboard", "--warehouse", "p.duckdb", "--datapakker", "d"]) == 0
+    assert (serve.kwargs["published"], serve.kwargs["packages"]) == (Path("p.duckdb"), Path("d"))
 
 
 def test_exit_codes_pass_through_and_settings_errors_are_2(record, monkeypatch, capsys):

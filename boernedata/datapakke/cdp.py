@@ -2,7 +2,11 @@
 
 Chromium reads NUL-terminated JSON commands on file descriptor 3 and writes responses and events on
 descriptor 4. One headless browser prints many packages to PDF (much faster than one process per file or
-WeasyPrint) and reports console errors for the browser test.
+WeasyPrint).
+
+Kept for the PDFs although the browser tests drive Chromium with Playwright: printing the 653 packages of
+a Copenhagen-size period took 6-19 % longer through Playwright (docs/benchmarks.md). The executable and
+the flags are boernedata/chromium.py's, as for Playwright.
 """
 
 from __future__ import annotations
@@ -13,40 +17,17 @@ import fcntl
 import itertools
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 import threading
 from concurrent.futures import Future
 from pathlib import Path
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-    "--mute-audio",
-    # Several tabs print at once; a background tab must not be throttled.
-    "--disable-background-timer-throttling",
-    "--disable-backgrounding-occluded-windows",
-    "--disable-renderer-backgrounding",
-]
+from boernedata import chromium
 
 
 def find_chromium() -> str | None:
-    for name in CHROMIUM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
+    return chromium.find()
 
 
 class CDPError(RuntimeError):
@@ -59,7 +40,7 @@ class Browser:
     def __init__(self, executable: str | None = None, timeout: float = 60.0):
         self.executable = executable or find_chromium()
         if not self.executable:
-            raise CDPError("Chromium is not installed (scripts/install_chromium.sh installs it)")
+            raise CDPError(chromium.INSTALL_HINT)
         self.timeout = timeout
         self._ids = itertools.count(1)
         self._pending: dict[int, Future] = {}
@@ -84,7 +65,8 @@ class Browser:
         self._proc = subprocess.Popen(
             [
                 self.executable,
-                *FLAGS,
+                "--headless",
+                *chromium.LAUNCH_ARGS,
                 "--remote-debugging-pipe",
                 f"--user-data-dir={self._profile.name}",
                 "about:blank",
@@ -171,10 +153,6 @@ class Browser:
     def _find(self, session: str, method: str) -> dict | None:
         return next((e for e in self._events.get(session, []) if e["method"] == method), None)
 
-    def events(self, session: str) -> list[dict]:
-        with self._cond:
-            return list(self._events.get(session, []))
-
     # --- pages -----------------------------------------------------------------------------------------
 
     def open_page(self) -> Page:
@@ -209,42 +187,6 @@ class Page:
         tmp = out.with_suffix(".pdf.tmp")
         tmp.write_bytes(base64.b64decode(result["data"]))
         os.replace(tmp, out)
-
-    def screenshot(self, out: Path, width: int = 1280, height: int | None = None) -> None:
-        """PNG of the page at `width` CSS pixels; the whole page unless `height` is given."""
-        self.browser.call(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height or 900, "deviceScaleFactor": 1, "mobile": False},
-            self.session,
-        )
-        params: dict = {"format": "png", "captureBeyondViewport": height is None}
-        if height is None:
-            metrics = self.browser.call("Page.getLayoutMetrics", session=self.session)
-            size = metrics["cssContentSize"]
-            params["clip"] = {"x": 0, "y": 0, "width": width, "height": size["height"], "scale": 1}
-        result = self.browser.call("Page.captureScreenshot", params, self.session)
-        out.write_bytes(base64.b64decode(result["data"]))
-
-    def evaluate(self, expression: str):
-        result = self.browser.call(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, self.session
-        )
-        return result.get("result", {}).get("value")
-
-    def console_errors(self) -> list[str]:
-        """Console errors, uncaught exceptions and browser log errors (e.g. a failed resource load)."""
-        errors = []
-        for e in self.browser.events(self.session):
-            p = e.get("params", {})
-            if e["method"] == "Runtime.exceptionThrown":
-                errors.append(p.get("exceptionDetails", {}).get("text", "exception"))
-            elif e["method"] == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-                errors.append(
-                    " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", []))
-                )
-            elif e["method"] == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
-                errors.append(p["entry"].get("text", "") + " " + p["entry"].get("url", ""))
-        return errors
 
     def close(self) -> None:
         self.browser.call("Target.closeTarget", {"targetId": self.target})
