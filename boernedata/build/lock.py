@@ -18,7 +18,9 @@ import errno
 import fcntl
 import json
 import os
+import re
 import sys
+import time
 from pathlib import Path
 
 from boernedata import landing_zone as zone
@@ -115,18 +117,41 @@ def landing_lock(landing: Path):
         lock.release()
 
 
-def check_internal_file_free(warehouse: Path) -> None:
-    """Fail early with a useful message when someone holds the internal file (dbt's own error is cryptic)."""
+def check_internal_file_free(warehouse: Path, wait_for_dying: float = 15.0) -> None:
+    """Fail early with a useful message when someone holds the internal file (dbt's own error is cryptic).
+
+    A holder that is already dying (a dbt killed with its build: the kernel releases its lock as the
+    process exits, which a loaded machine can take seconds to finish) is waited for, up to
+    `wait_for_dying` seconds; a live holder is reported at once."""
     import duckdb
 
+    deadline = time.monotonic() + wait_for_dying
+    while True:
+        try:
+            duckdb.connect(str(warehouse)).close()
+            return
+        except duckdb.Error as exc:
+            if "lock" not in str(exc).lower():
+                raise BuildError(f"cannot open the internal warehouse {warehouse}: {exc}") from exc
+            if _holder_is_dying(str(exc)) and time.monotonic() < deadline:
+                time.sleep(0.2)
+                continue
+            raise BuildError(
+                f"the internal warehouse {warehouse} is open in another process, so dbt cannot write it.\n"
+                f"  {str(exc).splitlines()[0]}\n"
+                "Close that connection and run the build again. BI tools and ad-hoc queries should open "
+                f"the published file instead: {published_db(warehouse)} (read-only)."
+            ) from exc
+
+
+def _holder_is_dying(message: str) -> bool:
+    """DuckDB names the lock holder's PID: is that process gone, a zombie, or exiting?"""
+    match = re.search(r"PID (\d+)", message)
+    if not match:
+        return False
     try:
-        duckdb.connect(str(warehouse)).close()
-    except duckdb.Error as exc:
-        if "lock" not in str(exc).lower():
-            raise BuildError(f"cannot open the internal warehouse {warehouse}: {exc}") from exc
-        raise BuildError(
-            f"the internal warehouse {warehouse} is open in another process, so dbt cannot write it.\n"
-            f"  {str(exc).splitlines()[0]}\n"
-            "Close that connection and run the build again. BI tools and ad-hoc queries should open "
-            f"the published file instead: {published_db(warehouse)} (read-only)."
-        ) from exc
+        status = Path(f"/proc/{match.group(1)}/status").read_text()
+    except OSError:
+        return True  # gone: its lock is on its way out
+    state = re.search(r"^State:\s+(\S)", status, re.MULTILINE)
+    return bool(state) and state.group(1) in ("Z", "X")
