@@ -44,18 +44,18 @@ spells as (
 
 ),
 
+-- The quarter and school year come from the date (no range join over the absence days).
 absent_days as (
 
     select
-        absence_days.child_key,
-        absence_days.school_id,
-        quarters.school_year,
-        quarters.quarter_id,
+        child_key,
+        school_id,
+        {{ school_year_of('absence_date') }} as school_year,
+        cast(extract(year from absence_date) as varchar) || '-Q'
+        || cast(extract(quarter from absence_date) as varchar) as quarter_id,
         count(*) as absent_days
     from absence_days
-    inner join quarters
-        on absence_days.absence_date between quarters.quarter_start and quarters.quarter_end
-    group by absence_days.child_key, absence_days.school_id, quarters.school_year, quarters.quarter_id
+    group by all
 
 ),
 

@@ -1,7 +1,8 @@
 -- One row per pupil, school and school year with at least one absent day: the longest run of
 -- consecutive absent school days (any type). Weekends and holidays do not break a run: days are numbered
 -- by the school-day count of the calendar, so absent days whose numbers minus their rank are equal form
--- one unbroken run (gaps and islands).
+-- one unbroken run (gaps and islands). The school year comes from the date (macro school_year_of), not
+-- from a range join.
 with
 
 absence_days as (
@@ -16,29 +17,29 @@ calendar_days as (
 
 ),
 
-periods as (
+dated as (
 
-    select * from {{ ref('int_periods') }}
-    where period_type = 'school_year'
+    select
+        absence_days.child_key,
+        absence_days.school_id,
+        {{ school_year_of('absence_days.absence_date') }} as school_year,
+        absence_days.absence_date,
+        calendar_days.school_days_through
+    from absence_days
+    inner join calendar_days
+        on absence_days.absence_date = calendar_days.calendar_date
 
 ),
 
 numbered as (
 
     select
-        absence_days.child_key,
-        absence_days.school_id,
-        periods.period_id as school_year,
-        calendar_days.school_days_through
-        - row_number() over (
-            partition by absence_days.child_key, absence_days.school_id, periods.period_id
-            order by absence_days.absence_date
-        ) as run_id
-    from absence_days
-    inner join calendar_days
-        on absence_days.absence_date = calendar_days.calendar_date
-    inner join periods
-        on absence_days.absence_date between periods.period_start and periods.period_end
+        child_key,
+        school_id,
+        school_year,
+        school_days_through
+        - row_number() over (partition by child_key, school_id, school_year order by absence_date) as run_id
+    from dated
 
 ),
 
