@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,11 +20,14 @@ MODEL = (
 )
 
 
-def _fit_module():
+def _fit(obs: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
+    """The model's fit() on a DuckDB relation of the frame, as dbt hands it the observations."""
     spec = importlib.util.spec_from_file_location("int_absence_risk_factor_estimates", MODEL)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module
+    con = duckdb.connect()
+    con.register("obs", obs)
+    return module.fit(con.table("obs"), 100, 5, min_n).set_index("factor")
 
 
 def _relations_hold(grid: np.ndarray, reason: np.ndarray) -> list[str]:
@@ -108,7 +112,7 @@ def _simulated(rng, n_pupils=3000, schools=20):
 
 def test_fit_recovers_a_planted_rate_ratio():
     obs = _simulated(np.random.default_rng(5))
-    out = _fit_module().fit(obs, 100, 5).set_index("factor")
+    out = _fit(obs)
     assert list(out.index) == [
         "parents_apart",
         "parent_unknown",
@@ -132,17 +136,17 @@ def test_fit_leaves_out_what_it_cannot_estimate():
     obs.loc[obs.child_key.isin(["1", "2"]), "school_change"] = True  # 2 pupils exposed
     obs.loc[~obs.child_key.isin(["1", "2"]), "school_change"] = False
     obs["school_pupils"] = 250  # does not vary
-    out = _fit_module().fit(obs, 100, 5).set_index("factor")
+    out = _fit(obs)
     for factor in ("parent_unknown", "school_change", "school_size"):
         assert np.isnan(out.loc[factor].rate_ratio), factor
     assert out.loc["parent_unknown"].pupils_exposed == 0
     assert out.loc["school_change"].pupils_exposed == 2
     assert np.isfinite(out.loc["parents_apart"].rate_ratio)
-    one_school = _fit_module().fit(obs.assign(school_id="S1"), 100, 5)
+    one_school = _fit(obs.assign(school_id="S1"))
     assert one_school.rate_ratio.isna().all()
     # a change that coincides with the season (every changer from the third quarter) is not estimable
     collinear = _simulated(np.random.default_rng(7), n_pupils=600)
     collinear["school_change"] = collinear.child_key.astype(int) % 10 == 0
     collinear["school_change"] &= collinear.calendar_quarter >= 3
-    out = _fit_module().fit(collinear, 100, 5).set_index("factor")
+    out = _fit(collinear)
     assert np.isnan(out.loc["school_change"].rate_ratio) and np.isfinite(out.loc["parents_apart"].rate_ratio)

@@ -7,6 +7,11 @@ the other factors at once, with standard errors clustered by school (robust to o
 pupils of one school being alike). DuckDB-only: disabled on other targets (the yml says so).
 Suppression and the published columns are applied by the mart (marts.absence_risk_factors).
 
+DuckDB does the set work (counts, the cells the GLM fits, the changers' rows); pandas and statsmodels see
+small frames only. The GLM fits pupil-quarters summed into cells of one school, season, grade and
+covariate values: a sum of Poisson counts with one rate is Poisson with the summed offset, and scores
+summed within a school are unchanged, so estimates and cluster-robust errors equal the pupil-level fit's.
+
 school_change is the one factor that changes within a pupil, and only about 3 % of pupils change school:
 between pupils, whose absence differs far more than any such effect, its interval is too wide to say
 anything. So it is estimated within pupils (statsmodels' conditional Poisson: a pupil effect for every
@@ -16,10 +21,11 @@ included, is adjusted for by design), with a sandwich variance clustered by pupi
 two schools, so pupils, not schools, are the independent units here).
 
 A factor the data cannot estimate - fewer than `min_n` pupils exposed or unexposed, a size that does not
-vary, fewer than `min_clusters` schools - stays out of the design and gets NULL figures (the mart
+vary, fewer than 2 schools, a change that coincides with the season - gets NULL figures (the mart
 withholds it), so a small municipality builds instead of failing.
 """
 
+import duckdb
 import numpy as np
 import pandas as pd
 import statsmodels
@@ -27,6 +33,7 @@ import statsmodels.api as sm
 from statsmodels.discrete.conditional_models import ConditionalPoisson
 
 BINARY = ("parents_apart", "parent_unknown", "no_parent_in_work", "school_change")
+SIZES = ("school_size", "class_size")
 FACTORS = (
     "parents_apart",
     "parent_unknown",
@@ -35,22 +42,9 @@ FACTORS = (
     "class_size",
     "school_change",
 )
+ADJUST = ("grade", "calendar_quarter", "school_year")
 Z95 = 1.959963984540054
 MIN_CLUSTERS = 2  # cluster-robust errors need more than one school
-
-
-def _exposure(used: pd.DataFrame, factor: str) -> tuple[int, int, int]:
-    """(pupils exposed, pupils unexposed, pupil-school years exposed); a size factor: everyone."""
-    if factor not in BINARY:
-        everyone = int(used["child_key"].nunique())
-        return everyone, everyone, len(used.drop_duplicates(["child_key", "school_id", "school_year"]))
-    flag = used[factor].astype(bool)
-    exposed = used[flag]
-    return (
-        int(exposed["child_key"].nunique()),
-        int(used.loc[~flag, "child_key"].nunique()),
-        len(exposed.drop_duplicates(["child_key", "school_id", "school_year"])),
-    )
 
 
 def _method(n_schools: int, n_rows: int) -> str:
@@ -71,23 +65,36 @@ def _within_method(n_pupils: int, n_rows: int) -> str:
     )
 
 
-def _within_school_change(used: pd.DataFrame, sizes: pd.DataFrame) -> tuple[float, float, int, int] | None:
-    """(coefficient, standard error, pupils, rows) of school_change from a conditional Poisson model
-    among the pupils whose school_change varies (the only ones informative for it within pupils)."""
-    varies = used.groupby("child_key")["school_change"].transform("nunique") > 1
-    d = used[varies]
+def _ci(beta: float, se: float) -> tuple[float, float, float] | None:
+    if not (np.isfinite(beta) and np.isfinite(se)):
+        return None
+    return float(np.exp(beta)), float(np.exp(beta - Z95 * se)), float(np.exp(beta + Z95 * se))
+
+
+def _dummies(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.get_dummies(frame[list(ADJUST)].astype(str), drop_first=True, dtype=float)
+
+
+def _marginal(cells: pd.DataFrame, factors: list[str]) -> dict[str, tuple[float, float, float]]:
+    """The Poisson GLM on the summed cells, clustered by school."""
+    exog = sm.add_constant(pd.concat([cells[factors], _dummies(cells)], axis=1), has_constant="add")
+    result = sm.GLM(
+        cells["absent_days"], exog, family=sm.families.Poisson(), offset=np.log(cells["school_days"])
+    ).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(cells["school_id"])[0]})
+    out = {}
+    for factor in factors:
+        estimate = _ci(float(result.params[factor]), float(result.bse[factor]))
+        if estimate:
+            out[factor] = estimate
+    return out
+
+
+def _within_school_change(d: pd.DataFrame) -> tuple[float, float, int, int] | None:
+    """(coefficient, standard error, pupils, rows) of school_change from a conditional Poisson model on
+    the pupils whose school_change varies (the only ones informative for it within pupils)."""
     if d["child_key"].nunique() < 2:
         return None
-    exog = pd.concat(
-        [
-            d[["school_change"]].astype(float),
-            sizes.loc[d.index],
-            pd.get_dummies(
-                d[["grade", "calendar_quarter", "school_year"]].astype(str), drop_first=True, dtype=float
-            ),
-        ],
-        axis=1,
-    )
+    exog = pd.concat([d[["school_change", *SIZES]], _dummies(d)], axis=1)
     exog = exog.loc[:, exog.std() > 0]
     groups = pd.factorize(d["child_key"])[0]
     # Identified only if school_change is not a combination of the other columns within pupils.
@@ -95,15 +102,12 @@ def _within_school_change(used: pd.DataFrame, sizes: pd.DataFrame) -> tuple[floa
     others = within.drop(columns="school_change").to_numpy()
     if np.linalg.matrix_rank(within.to_numpy()) <= (np.linalg.matrix_rank(others) if others.size else 0):
         return None
-    offset = np.log(d["school_days"].astype(float).to_numpy())
-    model = ConditionalPoisson(
-        d["absent_days"].astype(float).to_numpy(), exog.to_numpy(), groups=groups, offset=offset
-    )
-    result = model.fit(method="bfgs", maxiter=1000, skip_hessian=True)  # the sandwich below is the variance
-    params = np.asarray(result.params)
+    x, y = exog.to_numpy(), d["absent_days"].to_numpy(dtype=float)
+    offset = np.log(d["school_days"].to_numpy(dtype=float))
+    model = ConditionalPoisson(y, x, groups=groups, offset=offset)
+    params = np.asarray(model.fit(method="bfgs", maxiter=1000, skip_hessian=True).params)
     # Sandwich clustered by pupil: H^-1 (sum over pupils of score_g score_g') H^-1, the pupil's score
     # being sum_j x_j (y_j - y_+ e_j / sum_k e_k) with e_j = exp(x_j b + offset_j).
-    x, y = exog.to_numpy(), d["absent_days"].astype(float).to_numpy()
     e = np.exp(x @ params + offset)
     frame = pd.DataFrame({"g": groups, "y": y, "e": e})
     share = e / frame.groupby("g")["e"].transform("sum").to_numpy()
@@ -115,67 +119,62 @@ def _within_school_change(used: pd.DataFrame, sizes: pd.DataFrame) -> tuple[floa
     return float(params[k]), float(np.sqrt(cov[k, k])), int(d["child_key"].nunique()), len(d)
 
 
-def _marginal(used: pd.DataFrame, values: dict, factors: list[str]) -> dict[str, tuple[float, float, float]]:
-    """The Poisson GLM clustered by school. Pupil-quarters with the same school, covariates and season are
-    summed first (absent days and school days): a sum of Poisson counts with one rate is Poisson with the
-    summed offset, and the scores summed within a school are unchanged, so the estimates and the
-    cluster-robust errors are those of the pupil-level fit, from far fewer rows."""
-    keys = ["school_id", "school_year", "calendar_quarter", "grade", *factors]
-    frame = pd.DataFrame({f: values[f] for f in factors}, index=used.index)
-    frame[["school_id", "school_year", "calendar_quarter", "grade"]] = used[
-        ["school_id", "school_year", "calendar_quarter", "grade"]
-    ].astype(str)
-    frame["absent_days"] = used["absent_days"].astype(float)
-    frame["school_days"] = used["school_days"].astype(float)
-    cells = frame.groupby(keys, as_index=False, sort=True)[["absent_days", "school_days"]].sum()
-    adjust = pd.get_dummies(cells[["grade", "calendar_quarter", "school_year"]], drop_first=True, dtype=float)
-    exog = sm.add_constant(pd.concat([cells[factors], adjust], axis=1), has_constant="add")
-    result = sm.GLM(
-        cells["absent_days"], exog, family=sm.families.Poisson(), offset=np.log(cells["school_days"])
-    ).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(cells["school_id"])[0]})
-    out = {}
-    for factor in factors:
-        beta, se = float(result.params[factor]), float(result.bse[factor])
-        if np.isfinite(beta) and np.isfinite(se):
-            out[factor] = (np.exp(beta), np.exp(beta - Z95 * se), np.exp(beta + Z95 * se))
-    return out
-
-
-def fit(obs: pd.DataFrame, school_unit: float, class_unit: float, min_n: int = 5) -> pd.DataFrame:
-    """The GLM on complete observations; one row per factor of FACTORS, NULL figures where not estimable."""
-    used = obs.dropna(subset=[*BINARY, "school_pupils", "class_pupils", "grade"])
-    used = used[used["school_days"] > 0]
-    values = {
-        **{name: used[name].astype(float) for name in BINARY},
-        "school_size": used["school_pupils"].astype(float) / school_unit,
-        "class_size": used["class_pupils"].astype(float) / class_unit,
-    }
-    exposure = {factor: _exposure(used, factor) for factor in FACTORS}
-    n_schools = int(used["school_id"].nunique())
+def fit(obs: duckdb.DuckDBPyRelation, school_unit: float, class_unit: float, min_n: int = 5) -> pd.DataFrame:
+    """The fits on complete observations; one row per factor of FACTORS, NULL figures where not estimable."""
+    complete = " and ".join(f"{c} is not null" for c in (*BINARY, "school_pupils", "class_pupils", "grade"))
+    used = obs.filter(f"{complete} and school_days > 0").project(
+        "child_key, school_id, school_year, calendar_quarter, grade, absent_days, school_days, "
+        + ", ".join(f"cast({f} as double) as {f}" for f in BINARY)
+        + f", school_pupils / {school_unit} as school_size, class_pupils / {class_unit} as class_size"
+    )
+    pupils = "count(distinct child_key)"
+    pupil_years = "count(distinct (child_key, school_id, school_year))"
+    counts = used.query(
+        "used",
+        "select "
+        + ", ".join(
+            f"{pupils} filter (where {f} = 1), {pupils} filter (where {f} = 0), "
+            f"{pupil_years} filter (where {f} = 1), count(distinct {f})"
+            for f in BINARY
+        )
+        + f", {pupils}, {pupil_years}, count(distinct school_size), count(distinct class_size), "
+        "count(distinct school_id), count(*) from used",
+    ).fetchone()
+    everyone, all_years, n_school_sizes, n_class_sizes, n_schools, n_rows = counts[4 * len(BINARY) :]
+    exposure = {f: counts[4 * i : 4 * i + 3] for i, f in enumerate(BINARY)}
+    exposure.update({f: (everyone, everyone, all_years) for f in SIZES})
+    varies = {f: counts[4 * i + 3] > 1 for i, f in enumerate(BINARY)}
+    varies.update({"school_size": n_school_sizes > 1, "class_size": n_class_sizes > 1})
     estimable = [
-        f
-        for f in FACTORS
-        if min(exposure[f][:2]) >= min_n and values[f].nunique() > 1 and n_schools >= MIN_CLUSTERS
+        f for f in FACTORS if min(exposure[f][:2]) >= min_n and varies[f] and n_schools >= MIN_CLUSTERS
     ]
     estimates: dict[str, tuple[float, float, float]] = {}
-    methods = {f: _method(n_schools, len(used)) for f in FACTORS}
+    methods = {f: _method(n_schools, n_rows) for f in FACTORS}
+    marginal = [f for f in estimable if f != "school_change"]
+    if marginal:
+        cells = used.query(
+            "used",
+            f"select school_id, {', '.join(ADJUST)}, {', '.join(marginal)}, "
+            "sum(absent_days)::double as absent_days, sum(school_days)::double as school_days "
+            "from used group by all order by all",
+        ).df()
+        estimates.update(_marginal(cells, marginal))
     if "school_change" in estimable:
-        within = _within_school_change(
-            used, pd.DataFrame({f: values[f] for f in ("school_size", "class_size")})
-        )
-        estimable.remove("school_change")
-        if within is not None:
-            beta, se, pupils, n_rows = within
-            if np.isfinite(beta) and np.isfinite(se):
-                estimates["school_change"] = (np.exp(beta), np.exp(beta - Z95 * se), np.exp(beta + Z95 * se))
-                methods["school_change"] = _within_method(pupils, n_rows)
-    if estimable:
-        estimates.update(_marginal(used, values, estimable))
+        changers = used.query(
+            "used",
+            "select * from used where child_key in "
+            "(select child_key from used group by child_key having count(distinct school_change) > 1) "
+            "order by child_key, school_id, school_year, calendar_quarter",
+        ).df()
+        within = _within_school_change(changers)
+        if within is not None and (estimate := _ci(*within[:2])):
+            estimates["school_change"] = estimate
+            methods["school_change"] = _within_method(*within[2:])
     units = {"school_size": f"pr. {school_unit:g} elever", "class_size": f"pr. {class_unit:g} elever"}
     rows = []
     for factor in FACTORS:
         rate_ratio, ci_low, ci_high = estimates.get(factor, (None, None, None))
-        exposed, unexposed, pupil_years = exposure[factor]
+        exposed, unexposed, years = exposure[factor]
         rows.append(
             {
                 "factor": factor,
@@ -183,9 +182,9 @@ def fit(obs: pd.DataFrame, school_unit: float, class_unit: float, min_n: int = 5
                 "rate_ratio": rate_ratio,
                 "ci_low": ci_low,
                 "ci_high": ci_high,
-                "pupils_exposed": exposed,
-                "pupils_unexposed": unexposed,
-                "pupil_years": pupil_years,
+                "pupils_exposed": int(exposed),
+                "pupils_unexposed": int(unexposed),
+                "pupil_years": int(years),
                 "method": methods[factor],
             }
         )
@@ -194,9 +193,8 @@ def fit(obs: pd.DataFrame, school_unit: float, class_unit: float, min_n: int = 5
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    obs = dbt.ref("int_pupil_absence_risk_quarters").df()
     return fit(
-        obs,
+        dbt.ref("int_pupil_absence_risk_quarters"),
         float(dbt.config.get("school_size_unit")),
         float(dbt.config.get("class_size_unit")),
         int(dbt.config.get("suppression_min_n")),
