@@ -98,6 +98,7 @@ def _simulated(rng, n_pupils=3000, schools=20):
                     "school_days": days,
                     "absent_days": rng.poisson(rate * days),
                     "grade": pupil % 10,
+                    "class_type": np.where(pupil % 50 == 0, "special", "normal"),
                     "parents_apart": apart,
                     "parent_unknown": unknown,
                     "no_parent_in_work": no_work,

@@ -42,7 +42,9 @@ FACTORS = (
     "class_size",
     "school_change",
 )
-ADJUST = ("grade", "calendar_quarter", "school_year")
+# Adjusted for, not reported: grade, class type (special classes and special schools are small and
+# gather pupils with learning difficulties, who are absent more), season and school year.
+ADJUST = ("grade", "class_type", "calendar_quarter", "school_year")
 Z95 = 1.959963984540054
 MIN_CLUSTERS = 2  # cluster-robust errors need more than one school
 
@@ -50,8 +52,8 @@ MIN_CLUSTERS = 2  # cluster-robust errors need more than one school
 def _method(n_schools: int, n_rows: int) -> str:
     return (
         f"Poisson-GLM (statsmodels {statsmodels.__version__}) af fraværsdage pr. elev og kvartal med "
-        "log(skoledage) som offset; justeret for klassetrin, årstid (kvartal), skoleår og de øvrige "
-        f"faktorer; klyngerobuste standardfejl pr. skole ({n_schools} skoler, {n_rows} elevkvartaler)"
+        "log(skoledage) som offset; justeret for klassetrin, klassetype, årstid (kvartal), skoleår og de "
+        f"øvrige faktorer; klyngerobuste standardfejl pr. skole ({n_schools} skoler, {n_rows} elevkvartaler)"
     )
 
 
@@ -59,8 +61,8 @@ def _within_method(n_pupils: int, n_rows: int) -> str:
     return (
         f"Betinget Poisson-model (statsmodels {statsmodels.__version__}) inden for eleven: elevens kvartaler "
         "efter et skoleskift mod samme elevs andre kvartaler, log(skoledage) som offset; justeret for "
-        "klassetrin, årstid (kvartal), skoleår, skole- og klassestørrelse og alt, der er fast for eleven "
-        f"(fx husstanden); robuste standardfejl pr. elev ({n_pupils} elever, der skiftede skole, "
+        "klassetrin, klassetype, årstid (kvartal), skoleår, skole- og klassestørrelse og alt, der er fast "
+        f"for eleven (fx husstanden); robuste standardfejl pr. elev ({n_pupils} elever, der skiftede skole, "
         f"{n_rows} elevkvartaler)"
     )
 
@@ -123,7 +125,8 @@ def fit(obs: duckdb.DuckDBPyRelation, school_unit: float, class_unit: float, min
     """The fits on complete observations; one row per factor of FACTORS, NULL figures where not estimable."""
     complete = " and ".join(f"{c} is not null" for c in (*BINARY, "school_pupils", "class_pupils", "grade"))
     used = obs.filter(f"{complete} and school_days > 0").project(
-        "child_key, school_id, school_year, calendar_quarter, grade, absent_days, school_days, "
+        "child_key, school_id, school_year, calendar_quarter, grade, "
+        "coalesce(class_type, 'normal') as class_type, absent_days, school_days, "
         + ", ".join(f"cast({f} as double) as {f}" for f in BINARY)
         + f", school_pupils / {school_unit} as school_size, class_pupils / {class_unit} as class_size"
     )

@@ -1,7 +1,8 @@
 -- One row per pupil, school and calendar quarter of a school year (with school days enrolled): the
 -- observations of the absence risk-factor model (int_absence_risk_factor_estimates). Outcome: absent
--- days (any type) out of school days enrolled in the quarter. Covariates: grade (of the pupil's latest
--- enrollment at the school in the year), season (the calendar quarter), the household flags of the
+-- days (any type) out of school days enrolled in the quarter. Covariates: grade and class type (normal,
+-- special, reception; of the pupil's latest enrollment at the school in the year), season (the calendar
+-- quarter), the household flags of the
 -- school year (int_pupil_context_flags; NULL without a household record, and such rows are left out of
 -- the fit), the school's size (distinct pupils enrolled there in the school year), the class's size
 -- (distinct pupils whose latest class in the year it is) and school_change (the pupil left another
@@ -112,6 +113,7 @@ select
     quarter_days.school_days,
     coalesce(absent_days.absent_days, 0) as absent_days,
     pupil_years.grade,
+    pupil_years.class_type,
     context_flags.parents_apart,
     context_flags.parent_unknown,
     context_flags.no_parent_in_work,
