@@ -100,9 +100,12 @@ def _within_school_change(d: pd.DataFrame) -> tuple[float, float, int, int] | No
     exog = exog.loc[:, exog.std() > 0]
     groups = pd.factorize(d["child_key"])[0]
     # Identified only if school_change is not a combination of the other columns within pupils.
-    within = exog - exog.groupby(groups).transform("mean")
-    others = within.drop(columns="school_change").to_numpy()
-    if np.linalg.matrix_rank(within.to_numpy()) <= (np.linalg.matrix_rank(others) if others.size else 0):
+    # (Ranks of the small cross-product matrix: the same rank as the tall one, far cheaper.)
+    within = (exog - exog.groupby(groups).transform("mean")).to_numpy()
+    gram = within.T @ within
+    k = list(exog.columns).index("school_change")
+    others = np.delete(np.delete(gram, k, axis=0), k, axis=1)
+    if np.linalg.matrix_rank(gram) <= (np.linalg.matrix_rank(others) if others.size else 0):
         return None
     x, y = exog.to_numpy(), d["absent_days"].to_numpy(dtype=float)
     offset = np.log(d["school_days"].to_numpy(dtype=float))
@@ -117,7 +120,6 @@ def _within_school_change(d: pd.DataFrame) -> tuple[float, float, int, int] | No
     scores = pd.DataFrame(x * resid[:, None]).groupby(groups).sum().to_numpy()
     bread = np.linalg.pinv(-model.hessian(params))
     cov = bread @ (scores.T @ scores) @ bread
-    k = list(exog.columns).index("school_change")
     return float(params[k]), float(np.sqrt(cov[k, k])), int(d["child_key"].nunique()), len(d)
 
 
