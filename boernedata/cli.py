@@ -61,6 +61,12 @@ COMMANDS: dict[str, tuple[str, tuple[params.Option, ...]]] = {
         "serve the dashboard on the published file (read-only; localhost by default)",
         (params.PUBLISHED_WAREHOUSE, params.HOST, params.PORT, params.DATAPAKKER),
     ),
+    "analyse": (
+        "write the Danish absence analysis report (rate ratios, cause segments per school) for the "
+        "early-prevention team. It reads the INTERNAL warehouse (the restricted pupil list) but writes "
+        "only aggregated counts, suppressed as the marts are (n < 5 and complementary)",
+        (params.WAREHOUSE, params.SCHOOL_YEAR, params.ANALYSE_OUT),
+    ),
 }
 
 
@@ -73,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"boernedata {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (text, options) in COMMANDS.items():
-        command = sub.add_parser(name, help=text)
+        command = sub.add_parser(name, help=text, description=text)
         for option in options:
             option.add_to(command)
     return p
@@ -171,6 +177,15 @@ def _dispatch(args: argparse.Namespace) -> int:
             host=params.HOST.value(args),
             port=params.PORT.value(args),
             packages=params.DATAPAKKER.value(args),
+        )
+
+    if args.command == "analyse":
+        from boernedata.analyse import analyse
+
+        return analyse(
+            warehouse=params.WAREHOUSE.value(args),
+            school_year=params.SCHOOL_YEAR.value(args),
+            out=params.ANALYSE_OUT.value(args),
         )
 
     raise AssertionError(args.command)

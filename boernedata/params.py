@@ -243,3 +243,14 @@ DATAPAKKER = Option(
     _path,
     argparse={"metavar": "DIR"},
 )
+
+# analyse (--warehouse is WAREHOUSE: the INTERNAL file; the report holds aggregates only)
+SCHOOL_YEAR = Option(
+    ("--school-year",), "school year of the cause segments, YYYY/YY (default: the latest with pupils)"
+)
+ANALYSE_OUT = Option(
+    ("--out",),
+    "output folder (default {default})",
+    default=Path("reports/analyse"),
+    resolve=_path_or_default,
+)

@@ -96,6 +96,18 @@ PUBLISHED_COLUMNS = {
         "note",
     ],
     "data_year_wheel": ["source_extract", "data_kind", "months_available", "description_da"],
+    "absence_risk_factors": [
+        "factor",
+        "unit",
+        "rate_ratio",
+        "ci_low",
+        "ci_high",
+        "pupils_exposed",
+        "pupil_years",
+        "method",
+        "is_suppressed",
+        "suppression_reason",
+    ],
 }
 PUBLISHED_COLUMNS["institution_indicators_labelled"] = [
     *PUBLISHED_COLUMNS["institution_indicators"],
