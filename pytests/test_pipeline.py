@@ -96,6 +96,15 @@ PUBLISHED_COLUMNS = {
         "note",
     ],
     "data_year_wheel": ["source_extract", "data_kind", "months_available", "description_da"],
+    "institution_watch_list": [
+        "institution_id",
+        "sector",
+        "period_id",
+        "watch_score",
+        "indicators_worsening",
+        "reasons_da",
+        "first_flagged_period",
+    ],
 }
 PUBLISHED_COLUMNS["institution_indicators_labelled"] = [
     *PUBLISHED_COLUMNS["institution_indicators"],

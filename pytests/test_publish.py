@@ -83,6 +83,8 @@ FIXTURE_FILES = {
     "'2025-H1' as period_id, 'leg' as theme, 4 as score",
     "models/marts/published/data_year_wheel.sql": "select 'aula/trivsel' as source_extract, "
     "'survey' as data_kind, '1,2,3' as months_available",
+    "models/marts/published/institution_watch_list.sql": "select 'I001' as institution_id, "
+    "'dagtilbud' as sector, '2025-H1' as period_id, 3.5 as watch_score",
     # In schema marts but not part of the published interface: must not be published either.
     "models/marts/published/helper_not_in_interface.sql": "select 1 as x",
     "models/marts/published/_models.yml": """

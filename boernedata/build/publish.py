@@ -25,6 +25,7 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "municipality_indicators",
     "institution_observations",
     "data_year_wheel",
+    "institution_watch_list",
 )
 
 
