@@ -645,3 +645,13 @@ def test_prune_keeps_the_previous_release_after_many_builds(tmp_path):
     kept = [p.name for p in r.complete_releases(paths)]
     assert len(kept) == r.KEEP_RELEASES and kept[-1] == previous
     assert r.predecessor(paths, paths.published.resolve()).name == kept[-2]
+
+
+def test_the_watch_list_may_shrink_for_real():
+    """An institution that recovers leaves the watch list: a shrink of that table is no sign of a broken
+    delivery (its inputs are checked as institution_indicators), so it never refuses a publication."""
+    from boernedata.build.checks import shrunk_tables
+
+    previous = {"tables": {"institution_watch_list": {"rows": 5}, "institution_indicators": {"rows": 100}}}
+    counts = {"institution_watch_list": {"rows": 2}, "institution_indicators": {"rows": 70}}
+    assert [s.table for s in shrunk_tables(previous, counts, 20)] == ["institution_indicators"]
