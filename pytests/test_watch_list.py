@@ -87,3 +87,29 @@ def test_only_published_figures_feed_it(small_pipeline):
     finally:
         con.close()
     assert evaluated > 0 and leaks == []
+
+
+def test_the_dashboard_shows_the_built_list(small_pipeline, watch_list):
+    """/opmaerksomhed on the small build's publication: the latest list, highest score first, with the
+    reasons as the model wrote them."""
+    from fixtures.dashboard import page_response, router_body
+
+    from boernedata.dashboard.app import create_app
+
+    client = create_app(small_pipeline.published_db).server.test_client()
+    response = client.post(
+        "/_dash-update-component", data=router_body("/opmaerksomhed"), content_type="application/json"
+    )
+    assert response.status_code == 200
+    page = json.dumps(page_response(response.data)["page"], ensure_ascii=False)
+    assert "Ikke tilgængelig endnu" not in page
+    latest = [r for r in watch_list if r["period_id"] == "2026-H1"]
+    assert latest
+    for r in latest:
+        assert f"/institution/{r['institution_id']}" in page
+    top, bottom = latest[0], latest[-1]  # the fixture orders each period by score, highest first
+    if top["watch_score"] > bottom["watch_score"]:
+        assert page.index(f"/institution/{top['institution_id']}") < page.index(
+            f"/institution/{bottom['institution_id']}"
+        )
+    assert watch_reasons(latest[0]["reasons_da"])[0] in page
