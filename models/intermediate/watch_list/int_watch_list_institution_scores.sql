@@ -61,7 +61,8 @@ institution_periods as (
         evaluated_period_id,
         institution_id,
         any_value(sector) as sector,
-        count(distinct watch_domain) as domains_evaluated
+        -- domains with a comparison (a latest value, an own past and peers)
+        count(distinct case when z_score is not null then watch_domain end) as domains_evaluated
     from changes
     group by all
 
