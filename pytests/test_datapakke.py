@@ -691,3 +691,95 @@ def test_weasyprint_fallback_writes_a_pdf(out, tmp_path):
     texts = [p.extract_text() for p in pypdf.PdfReader(target).pages]
     assert "SFO Troldebo" in texts[0] and len(texts) >= 3
     assert_pages_are_filled(target)
+
+
+# --- the watch list (issue 22): a section in a listed institution's package and on the period index ----
+
+
+def _with_watch_list(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            """
+            create table marts.institution_watch_list as select * from (values
+                ('S2005', 'skole', '2025-H2', 7.25, 3,
+                 'Elevfravær steget fra 6,0 % til 9,4 % (2025-H2 mod gennemsnittet af 2024-H1–2024-H2), '
+                 || '3,1 procentpoint mere end hos sammenlignelige institutioner; '
+                 || 'i tilbagegang siden 2025-H1. '
+                 || 'Generel trivsel 0.-3. klasse faldet fra 2,50 point til 2,30 point '
+                 || '(2024/25 mod 2022/23), '
+                 || '0,15 point mere end hos sammenlignelige institutioner; i tilbagegang siden 2025-H2.',
+                 '2025-H1'),
+                ('D1005', 'dagtilbud', '2025-H2', 3.5, 2,
+                 'Sygefravær blandt personalet steget fra 4,0 % til 8,0 % (2025-H2 mod 2024-H2), '
+                 || '3,5 procentpoint mere end hos sammenlignelige institutioner; '
+                 || 'i tilbagegang siden 2025-H2.',
+                 '2025-H2'),
+                ('F3001', 'fritid', '2025-H1', 2.0, 2, 'Fremmøde faldet.', '2025-H1')
+            ) as t(institution_id, sector, period_id, watch_score, indicators_worsening, reasons_da,
+                   first_flagged_period)
+            """
+        )
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def watched_out(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("marts_watch") / "published.duckdb"
+    build_published_marts(path)
+    _with_watch_list(path)
+    out = tmp_path_factory.mktemp("datapakker_watch")
+    assert render(path, PERIOD, None, out, pdf=False) == 0
+    return out
+
+
+def test_a_listed_institutions_package_says_why_and_since_when(watched_out):
+    page = html(watched_out, "S2005")
+    section = page[
+        page.index('id="opmaerksomhed"') : page.index("</section>", page.index('id="opmaerksomhed"'))
+    ]
+    assert "Opmærksomhedslisten" in section
+    assert "har været det siden 1. halvår 2025" in section
+    assert "3 af de fem" in section and "Opmærksomhedsscore: 7,25" in section
+    # one item per reason; "0.-3. klasse" does not split a sentence
+    items = re.findall(r"<li>(.*?)</li>", section, re.S)
+    assert len(items) == 2
+    assert items[0].startswith("Elevfravær steget fra 6,0 % til 9,4 %") and "siden 2025-H1" in items[0]
+    assert items[1].startswith("Generel trivsel 0.-3. klasse faldet")
+    assert "skjulte tal indgår ikke" in section
+    new = html(watched_out, "D1005")
+    assert 'id="opmaerksomhed"' in new and "(ny på listen)" in new
+    for other in ("S2001", "F3001"):  # not listed, or listed in another half-year only
+        assert 'id="opmaerksomhed"' not in html(watched_out, other)
+
+
+def test_the_period_index_lists_the_watch_list(watched_out):
+    index = (watched_out / PERIOD / "index.html").read_text(encoding="utf-8")
+    section = index[index.index('id="opmaerksomhed"') : index.index("</section>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", section[section.index("<tbody>") :], re.S)
+    assert len(rows) == 2  # this half-year's list only (F3001 was listed in 2025-H1)
+    assert "S2005" in rows[0] and "D1005" in rows[1]  # highest score first
+    stem = package(watched_out, "S2005").name
+    assert f'href="{stem}"' in rows[0] and "7,25" in rows[0] and "1. halvår 2025" in rows[0]
+    assert "F3001" not in section
+
+
+def test_no_watch_list_section_without_the_table_and_an_empty_list_says_so(out, tmp_path):
+    index = (out / PERIOD / "index.html").read_text(encoding="utf-8")
+    assert 'id="opmaerksomhed"' not in index and 'id="opmaerksomhed"' not in html(out, "S2005")
+    path = tmp_path / "published.duckdb"
+    build_published_marts(path)
+    _with_watch_list(path)
+    earlier = tmp_path / "out"
+    assert render(path, "2025-H1", None, earlier, pdf=False) == 0
+    assert "Ingen institutioner er på opmærksomhedslisten" not in (
+        earlier / "2025-H1" / "index.html"
+    ).read_text(encoding="utf-8")
+    con = duckdb.connect(str(path))
+    con.execute("delete from marts.institution_watch_list")
+    con.close()
+    empty = tmp_path / "empty"
+    assert render(path, PERIOD, None, empty, pdf=False) == 0
+    text = (empty / PERIOD / "index.html").read_text(encoding="utf-8")
+    assert "Ingen institutioner er på opmærksomhedslisten for 2. halvår 2025" in text

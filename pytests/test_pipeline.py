@@ -107,6 +107,14 @@ PUBLISHED_COLUMNS = {
         "method",
         "is_suppressed",
         "suppression_reason",
+    "institution_watch_list": [
+        "institution_id",
+        "sector",
+        "period_id",
+        "watch_score",
+        "indicators_worsening",
+        "reasons_da",
+        "first_flagged_period",
     ],
 }
 PUBLISHED_COLUMNS["institution_indicators_labelled"] = [

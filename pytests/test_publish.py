@@ -84,6 +84,8 @@ FIXTURE_FILES = {
     "models/marts/published/data_year_wheel.sql": "select 'aula/trivsel' as source_extract, "
     "'survey' as data_kind, '1,2,3' as months_available",
     "models/marts/published/absence_risk_factors.sql": "select 'parents_apart' as factor, 1.6 as rate_ratio",
+    "models/marts/published/institution_watch_list.sql": "select 'I001' as institution_id, "
+    "'dagtilbud' as sector, '2025-H1' as period_id, 3.5 as watch_score",
     # In schema marts but not part of the published interface: must not be published either.
     "models/marts/published/helper_not_in_interface.sql": "select 1 as x",
     "models/marts/published/_models.yml": """
@@ -285,7 +287,7 @@ def test_layout_and_manifest(built, capsys):
     manifest = json.loads((published / r.MANIFEST).read_text())
     assert manifest["tables"]["institution_indicators"]["rows"] == 1
     assert set(manifest["tables"]) == set(PUBLISHED_TABLES)
-    assert manifest["dbt"]["summary"]["model"] == {"success": 12}
+    assert manifest["dbt"]["summary"]["model"] == {"success": 13}
     assert manifest["dbt"]["summary"]["test"] == {"pass": 1}
     assert manifest["dbt"]["args"] == ["--vars", "{marker: 7}"]
     assert (
@@ -644,3 +646,13 @@ def test_prune_keeps_the_previous_release_after_many_builds(tmp_path):
     kept = [p.name for p in r.complete_releases(paths)]
     assert len(kept) == r.KEEP_RELEASES and kept[-1] == previous
     assert r.predecessor(paths, paths.published.resolve()).name == kept[-2]
+
+
+def test_the_watch_list_may_shrink_for_real():
+    """An institution that recovers leaves the watch list: a shrink of that table is no sign of a broken
+    delivery (its inputs are checked as institution_indicators), so it never refuses a publication."""
+    from boernedata.build.checks import shrunk_tables
+
+    previous = {"tables": {"institution_watch_list": {"rows": 5}, "institution_indicators": {"rows": 100}}}
+    counts = {"institution_watch_list": {"rows": 2}, "institution_indicators": {"rows": 70}}
+    assert [s.table for s in shrunk_tables(previous, counts, 20)] == ["institution_indicators"]

@@ -111,12 +111,21 @@ def empty_sources_message(landing: Path, empty: list[str], total: int) -> str:
     )
 
 
+# Published tables that may shrink for real from one build to the next, so a shrink says nothing about a
+# broken delivery: the watch list loses an institution that recovers (its inputs, the indicator cells,
+# are checked as institution_indicators).
+SHRINK_EXEMPT_TABLES = ("institution_watch_list",)
+
+
 def shrunk_tables(previous: dict | None, counts: dict[str, dict], max_pct: float) -> list[Shrink]:
-    """The tables whose rows fell by more than max_pct percent against the previous manifest's counts."""
+    """The tables whose rows fell by more than max_pct percent against the previous manifest's counts
+    (not those of SHRINK_EXEMPT_TABLES)."""
     if not previous:
         return []
     out = []
     for table, info in counts.items():
+        if table in SHRINK_EXEMPT_TABLES:
+            continue
         before = (previous.get("tables", {}).get(table) or {}).get("rows")
         after = info["rows"]
         if isinstance(before, int) and before > 0 and after < before * (1 - max_pct / 100):

@@ -26,6 +26,7 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "institution_observations",
     "data_year_wheel",
     "absence_risk_factors",
+    "institution_watch_list",
 )
 
 

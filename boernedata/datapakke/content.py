@@ -8,6 +8,7 @@ other institutions never enter the context built here.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -153,7 +154,58 @@ def package_context(marts: Marts, inst: dict) -> dict:
         "guide": guide.reflection(items, sector, group, position, loop),
         "few_figures": guide.few_figures(items, inst, group, observations["count"], period_label),
         "circle": charts.learning_circle(),
+        "watch": watch(marts, inst),
     }
+
+
+# One sentence per domain in reasons_da; a sentence starts with an indicator name (upper case), so
+# "Generel trivsel 0.-3. klasse" stays whole.
+_REASON_BREAK = re.compile(r"(?<=\.) (?=[A-ZÆØÅ])")
+
+
+def watch_reasons(reasons_da: str | None) -> list[str]:
+    return [r for r in _REASON_BREAK.split(reasons_da or "") if r]
+
+
+def watch(marts: Marts, inst: dict) -> dict | None:
+    """The institution's place on the watch list of the period (marts.institution_watch_list), or None
+    when it is not on it or the publication has no watch list."""
+    row = (marts.watch_list or {}).get(inst["institution_id"])
+    if row is None:
+        return None
+    return _watch_entry(row)
+
+
+def _watch_entry(row: dict) -> dict:
+    since = row.get("first_flagged_period")
+    return {
+        "score": fmt.number(row["watch_score"], 2) if fmt.is_number(row.get("watch_score")) else "",
+        "count": row.get("indicators_worsening"),
+        "reasons": watch_reasons(row.get("reasons_da")),
+        "since": periods.label("half_year", since) if since else "",
+        "is_new": since == row.get("period_id"),
+    }
+
+
+def watch_index(marts: Marts, stems: dict[str, str]) -> list[dict] | None:
+    """The period's watch list for the index page, highest score first; None without a watch list."""
+    if marts.watch_list is None:
+        return None
+    names = {i["institution_id"]: i for i in marts.all_institutions}
+    out = []
+    for iid, row in marts.watch_list.items():  # already highest score first
+        inst = names.get(iid, {})
+        out.append(
+            _watch_entry(row)
+            | {
+                "institution_id": iid,
+                "name": inst.get("name") or iid,
+                "district": inst.get("district") or "uden område",
+                "sector": SECTOR_DA.get(row.get("sector"), row.get("sector") or ""),
+                "html": f"{stems[iid]}.html" if iid in stems else None,
+            }
+        )
+    return out
 
 
 def _has_twin(item: dict, items: list[dict]) -> bool:

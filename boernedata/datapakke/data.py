@@ -69,6 +69,9 @@ class Marts:
     observations: dict[str, list[dict]] = field(default_factory=dict)  # institution_id -> rows of the period
     wheel: list[dict] = field(default_factory=list)
     half_years: list[str] = field(default_factory=list)  # all published half-years, oldest first
+    # institution_id -> its row of marts.institution_watch_list for the period (issue 22); None when the
+    # publication has no watch list (an older one), {} when nobody is on it
+    watch_list: dict[str, dict] | None = None
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -290,6 +293,7 @@ def load(
         observations.setdefault(r["institution_id"], []).append(r)
 
     wheel = _dicts(con, "select * from marts.data_year_wheel order by source_extract")
+    watch_list = _watch_list(con, period)
 
     return Marts(
         period=period,
@@ -306,7 +310,28 @@ def load(
         observations=observations,
         wheel=wheel,
         half_years=half_years,
+        watch_list=watch_list,
     )
+
+
+def _watch_list(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, dict] | None:
+    """The period's rows of marts.institution_watch_list by institution, or None when the publication
+    has no such table (it is built from published, non-withheld figures only: nothing to blank)."""
+    present = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'institution_watch_list'"
+    ).fetchone()[0]
+    if not present:
+        return None
+    return {
+        r["institution_id"]: r
+        for r in _dicts(
+            con,
+            "select * from marts.institution_watch_list where period_id = $period "
+            "order by watch_score desc, institution_id",
+            {"period": period},
+        )
+    }
 
 
 def _group_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

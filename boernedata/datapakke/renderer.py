@@ -223,6 +223,7 @@ def _write_period_index(
         position=periods.loop_position(marts.period)[1],
         total=len(listed),
         groups=groups,
+        watch_list=content.watch_index(marts, stems),
     )
     (period_dir / "index.html").write_text(html, encoding="utf-8")
 
