@@ -25,6 +25,12 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "municipality_indicators",
     "institution_observations",
     "data_year_wheel",
+    # planning (issue 24, docs/planning.md)
+    "capacity_by_district",
+    "capacity_forecast",
+    "property_by_institution",
+    "transitions",
+    "transition_outcomes",
 )
 
 
