@@ -61,9 +61,9 @@ building_shares as (
         buildings.institution_id,
         buildings.building_id,
         buildings.condition_score,
-        1.0 * buildings.gross_m2
+        cast(buildings.gross_m2 as double)
         / count(*) over (partition by year_snapshots.year, buildings.building_id) as gross_m2,
-        1.0 * buildings.maintenance_backlog_dkk
+        cast(buildings.maintenance_backlog_dkk as double)
         / count(*) over (partition by year_snapshots.year, buildings.building_id) as backlog_dkk
     from buildings
     inner join year_snapshots
@@ -71,12 +71,14 @@ building_shares as (
 ),
 
 institution_buildings as (
+    -- exact sums, rounded to 6 decimals: the decimal-to-double cast of a sum can miss a whole value by
+    -- its last bit (130 000 -> 129 999.99999999999)
     select
         year,
         institution_id,
-        {{ exact_sum('gross_m2') }} as gross_m2,
+        round({{ exact_sum('gross_m2') }}, 6) as gross_m2,
         {{ exact_sum('gross_m2 * condition_score') }} / {{ exact_sum('gross_m2') }} as condition_score,
-        {{ exact_sum('backlog_dkk') }} as backlog_dkk
+        round({{ exact_sum('backlog_dkk') }}, 6) as backlog_dkk
     from building_shares
     group by year, institution_id
 ),
