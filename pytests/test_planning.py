@@ -222,3 +222,15 @@ def test_no_withheld_enrolled_count_can_be_recovered_from_property(tiny_pipeline
         rest = total - sum(c for c in children if c is not None)
         assert len(hidden) != 1, (district, typ, ref)
         assert not hidden or rest >= MIN_N, (district, typ, ref)
+
+
+def test_daycare_packages_have_a_planning_section(tiny_pipeline):
+    packages = list(tiny_pipeline.reports.rglob("*.html"))
+    daycare = [p for p in packages if p.name.startswith("D")]
+    schools = [p for p in packages if p.name.startswith("S")]
+    assert daycare and schools
+    with_section = [p for p in daycare if 'id="planlaegning"' in p.read_text(encoding="utf-8")]
+    assert with_section
+    text = with_section[0].read_text(encoding="utf-8")
+    assert ("normerede pladser" in text and "Bygninger" in text) or "Skolestart" in text
+    assert not any('id="planlaegning"' in p.read_text(encoding="utf-8") for p in schools)

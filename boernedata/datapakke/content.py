@@ -13,7 +13,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from boernedata.cpr_pattern import redact_cpr_like
-from boernedata.datapakke import charts, guide, indicators, periods
+from boernedata.datapakke import charts, guide, indicators, periods, planning
 from boernedata.datapakke import formatting as fmt
 from boernedata.datapakke.data import Marts
 
@@ -153,6 +153,9 @@ def package_context(marts: Marts, inst: dict) -> dict:
         "guide": guide.reflection(items, sector, group, position, loop),
         "few_figures": guide.few_figures(items, inst, group, observations["count"], period_label),
         "circle": charts.learning_circle(),
+        "planning": planning.section(
+            marts.planning.get(inst["institution_id"]), TYPE_DA.get(inst["institution_type"], "")
+        ),
     }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from boernedata.datapakke import periods, withheld
+from boernedata.datapakke import periods, planning, withheld
 from boernedata.releases import published_db
 from boernedata.settings import DEFAULT_WAREHOUSE
 
@@ -69,6 +69,8 @@ class Marts:
     observations: dict[str, list[dict]] = field(default_factory=dict)  # institution_id -> rows of the period
     wheel: list[dict] = field(default_factory=list)
     half_years: list[str] = field(default_factory=list)  # all published half-years, oldest first
+    # daycare institution_id -> its planning rows (datapakke/planning.py); empty without the planning marts
+    planning: dict[str, dict] = field(default_factory=dict)
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -290,6 +292,8 @@ def load(
         observations.setdefault(r["institution_id"], []).append(r)
 
     wheel = _dicts(con, "select * from marts.data_year_wheel order by source_extract")
+    daycare_ids = [i["institution_id"] for i in institutions if i["sector"] == "dagtilbud"]
+    planning_rows = planning.load(con, end, daycare_ids)
 
     return Marts(
         period=period,
@@ -306,6 +310,7 @@ def load(
         observations=observations,
         wheel=wheel,
         half_years=half_years,
+        planning=planning_rows,
     )
 
 
