@@ -121,7 +121,7 @@ def section(rows: dict | None, type_da: str) -> dict | None:
             lines.append(
                 f"Skolestart {year}: {o['children']} tidligere børn startede i skole"
                 + (f": {went}" if went else "")
-                + (f"; {hidden} skoler skjult (færre end 5 børn)" if hidden else "")
+                + (f"; antallet til {hidden} skoler er {WITHHELD_DA}" if hidden else "")
                 + "."
             )
         if o["grade0_absence_pct"] is not None:
