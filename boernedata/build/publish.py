@@ -27,6 +27,12 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "data_year_wheel",
     "absence_risk_factors",
     "institution_watch_list",
+    # planning (issue 24, docs/planning.md)
+    "capacity_by_district",
+    "capacity_forecast",
+    "property_by_institution",
+    "transitions",
+    "transition_outcomes",
 )
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from boernedata.cpr_pattern import redact_cpr_like
-from boernedata.datapakke import charts, guide, indicators, periods
+from boernedata.datapakke import charts, guide, indicators, periods, planning
 from boernedata.datapakke import formatting as fmt
 from boernedata.datapakke.data import Marts
 
@@ -155,6 +155,9 @@ def package_context(marts: Marts, inst: dict) -> dict:
         "few_figures": guide.few_figures(items, inst, group, observations["count"], period_label),
         "circle": charts.learning_circle(),
         "watch": watch(marts, inst),
+        "planning": planning.section(
+            marts.planning.get(inst["institution_id"]), TYPE_DA.get(inst["institution_type"], "")
+        ),
     }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from boernedata.datapakke import periods, withheld
+from boernedata.datapakke import periods, planning, withheld
 from boernedata.releases import published_db
 from boernedata.settings import DEFAULT_WAREHOUSE
 
@@ -72,6 +72,8 @@ class Marts:
     # institution_id -> its row of marts.institution_watch_list for the period (issue 22); None when the
     # publication has no watch list (an older one), {} when nobody is on it
     watch_list: dict[str, dict] | None = None
+    # daycare institution_id -> its planning rows (datapakke/planning.py); empty without the planning marts
+    planning: dict[str, dict] = field(default_factory=dict)
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -294,6 +296,8 @@ def load(
 
     wheel = _dicts(con, "select * from marts.data_year_wheel order by source_extract")
     watch_list = _watch_list(con, period)
+    daycare_ids = [i["institution_id"] for i in institutions if i["sector"] == "dagtilbud"]
+    planning_rows = planning.load(con, end, daycare_ids)
 
     return Marts(
         period=period,
@@ -311,6 +315,7 @@ def load(
         wheel=wheel,
         half_years=half_years,
         watch_list=watch_list,
+        planning=planning_rows,
     )
 
 
