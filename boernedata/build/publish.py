@@ -25,6 +25,8 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "municipality_indicators",
     "institution_observations",
     "data_year_wheel",
+    "institution_day_profile",
+    "institution_day_summary",
 )
 
 
