@@ -61,6 +61,16 @@ COMMANDS: dict[str, tuple[str, tuple[params.Option, ...]]] = {
         "serve the dashboard on the published file (read-only; localhost by default)",
         (params.PUBLISHED_WAREHOUSE, params.HOST, params.PORT, params.DATAPAKKER),
     ),
+    "rota-whatif": (
+        "move a share of an institution's shifts by N minutes: hours below the staffing norm before/after",
+        (
+            params.WAREHOUSE,
+            params.WHATIF_INSTITUTION,
+            params.WHATIF_PERIOD,
+            params.WHATIF_SHIFT,
+            params.WHATIF_SHARE,
+        ),
+    ),
 }
 
 
@@ -171,6 +181,17 @@ def _dispatch(args: argparse.Namespace) -> int:
             host=params.HOST.value(args),
             port=params.PORT.value(args),
             packages=params.DATAPAKKER.value(args),
+        )
+
+    if args.command == "rota-whatif":
+        from boernedata.rota_whatif import rota_whatif
+
+        return rota_whatif(
+            warehouse=params.WAREHOUSE.value(args),
+            institution=params.WHATIF_INSTITUTION.value(args),
+            period=params.WHATIF_PERIOD.value(args),
+            shift=params.WHATIF_SHIFT.value(args),
+            share=params.WHATIF_SHARE.value(args),
         )
 
     raise AssertionError(args.command)
