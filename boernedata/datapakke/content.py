@@ -153,7 +153,19 @@ def package_context(marts: Marts, inst: dict) -> dict:
         "guide": guide.reflection(items, sector, group, position, loop),
         "few_figures": guide.few_figures(items, inst, group, observations["count"], period_label),
         "circle": charts.learning_circle(),
+        "day_curve": _day_curve(marts, inst["institution_id"]),
     }
+
+
+def _day_curve(marts: Marts, institution_id: str) -> dict | None:
+    """The day curve section: None when the institution has no day profile in the period."""
+    if institution_id not in marts.day_profiles:
+        return None
+    rows = marts.day_profiles[institution_id]
+    if rows is None:
+        return {"withheld": True, "chart": None}
+    slots = [charts.DaySlot(r["minutes"], r["children"], r["adults"]) for r in rows]
+    return {"withheld": False, "chart": charts.day_curve(slots)}
 
 
 def _has_twin(item: dict, items: list[dict]) -> bool:

@@ -69,6 +69,9 @@ class Marts:
     observations: dict[str, list[dict]] = field(default_factory=dict)  # institution_id -> rows of the period
     wheel: list[dict] = field(default_factory=list)
     half_years: list[str] = field(default_factory=list)  # all published half-years, oldest first
+    # institution_id -> its mean day in the period (marts.institution_day_profile, weekdays pooled by open
+    # days): rows of minutes, children, adults; or None when the profile is withheld
+    day_profiles: dict[str, list[dict] | None] = field(default_factory=dict)
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -290,6 +293,7 @@ def load(
         observations.setdefault(r["institution_id"], []).append(r)
 
     wheel = _dicts(con, "select * from marts.data_year_wheel order by source_extract")
+    day_profiles = _day_profiles(con, period)
 
     return Marts(
         period=period,
@@ -306,6 +310,7 @@ def load(
         observations=observations,
         wheel=wheel,
         half_years=half_years,
+        day_profiles=day_profiles,
     )
 
 
@@ -320,3 +325,38 @@ def _group_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         )
     except duckdb.Error:
         return {}
+
+
+def _day_profiles(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, list[dict] | None]:
+    """The mean day per institution (the weekdays pooled by their open days); None where withheld. A
+    publication made before the day profile existed has none (the section is then left out)."""
+    has_table = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'institution_day_profile'"
+    ).fetchone()[0]
+    if not has_table:
+        return {}
+    out: dict[str, list[dict] | None] = {}
+    for r in _dicts(
+        con,
+        """
+        select
+            institution_id,
+            bool_or(is_suppressed) as is_suppressed,
+            hour(slot_start) * 60 + minute(slot_start) as minutes,
+            sum(children_present * open_days) / sum(open_days) as children,
+            sum(staff_on_shift * open_days) / sum(open_days) as adults
+        from marts.institution_day_profile
+        where period_id = $period
+        group by institution_id, slot_start
+        order by institution_id, slot_start
+        """,
+        {"period": period},
+    ):
+        if r["is_suppressed"]:
+            out[r["institution_id"]] = None
+        else:
+            rows = out.setdefault(r["institution_id"], [])
+            if rows is not None:
+                rows.append(r)
+    return out
