@@ -71,8 +71,10 @@ def test_profile_values_are_plausible(published, tiny_pipeline):
     bad = published.execute(
         "select count(*) from marts.institution_day_profile where not is_suppressed and ("
         "children_present < 0 or staff_on_shift < 0 or children_present_weighted < 0 "
-        "or (staff_on_shift > 0 "
-        "and abs(children_per_adult - children_present_weighted / staff_on_shift) > 0.05) "
+        # the ratio is rounded from unrounded means: compare where rounding staff moves it little
+        "or (staff_on_shift >= 1 "
+        "and abs(children_per_adult - children_present_weighted / staff_on_shift) "
+        "> 0.01 * children_per_adult + 0.01) "
         "or below_norm is null)"
     ).fetchone()[0]
     assert bad == 0
