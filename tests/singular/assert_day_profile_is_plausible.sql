@@ -47,7 +47,8 @@ where
     profile.children_present < 0
     or profile.staff_on_shift < 0
     or profile.children_present > coalesce(enrolled.distinct_children, 0)
-    or profile.children_present_weighted > 2 * profile.children_present + 0.01
+    -- both are rounded to 2 decimals: twice a rounded value can be 0.01 off, and the other 0.005 more
+    or profile.children_present_weighted > 2 * profile.children_present + 0.02
     or profile.children_per_adult < 0
 union all
 select
