@@ -67,6 +67,16 @@ COMMANDS: dict[str, tuple[str, tuple[params.Option, ...]]] = {
         "only aggregated counts, suppressed as the marts are (n < 5 and complementary)",
         (params.WAREHOUSE, params.SCHOOL_YEAR, params.ANALYSE_OUT),
     ),
+    "rota-whatif": (
+        "move a share of an institution's shifts by N minutes: hours below the staffing norm before/after",
+        (
+            params.WAREHOUSE,
+            params.WHATIF_INSTITUTION,
+            params.WHATIF_PERIOD,
+            params.WHATIF_SHIFT,
+            params.WHATIF_SHARE,
+        ),
+    ),
 }
 
 
@@ -186,6 +196,17 @@ def _dispatch(args: argparse.Namespace) -> int:
             warehouse=params.WAREHOUSE.value(args),
             school_year=params.SCHOOL_YEAR.value(args),
             out=params.ANALYSE_OUT.value(args),
+        )
+
+    if args.command == "rota-whatif":
+        from boernedata.rota_whatif import rota_whatif
+
+        return rota_whatif(
+            warehouse=params.WAREHOUSE.value(args),
+            institution=params.WHATIF_INSTITUTION.value(args),
+            period=params.WHATIF_PERIOD.value(args),
+            shift=params.WHATIF_SHIFT.value(args),
+            share=params.WHATIF_SHARE.value(args),
         )
 
     raise AssertionError(args.command)

@@ -20,9 +20,10 @@ class ExitCode(enum.IntEnum):
     # an unknown extract, a half-year that is not published, another landing run holding the landing zone;
     # and `land`'s stop when two persons of the register share a key; a `dashboard --warehouse` that is not
     # a publication (missing, or the internal warehouse) or a port already taken. argparse's usage errors
-    # exit 2 too.
+    # exit 2 too. `rota-whatif`: an institution or half-year without a day profile, a share outside 0-1.
     CANNOT_RUN = 2
     # Another build or rollback holds the build lock; nothing was changed. Try again when it is done.
+    # `rota-whatif`: a build holds the internal warehouse open.
     BUSY = 3
     # Interrupted (Ctrl-C: 128 + SIGINT); a build publishes nothing, the last publication stays.
     INTERRUPTED = 130

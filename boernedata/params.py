@@ -254,3 +254,19 @@ ANALYSE_OUT = Option(
     default=Path("reports/analyse"),
     resolve=_path_or_default,
 )
+# rota-whatif (--warehouse is WAREHOUSE: the internal file, as the shifts are staff data)
+WHATIF_INSTITUTION = Option(
+    ("--institution",), "the daycare or leisure institution_id", argparse={"required": True}
+)
+WHATIF_PERIOD = Option(("--period",), "YYYY-H1 or YYYY-H2 (default: the latest half-year with a day profile)")
+WHATIF_SHIFT = Option(
+    ("--shift",),
+    "move shifts this many minutes later (negative: earlier)",
+    argparse={"type": int, "required": True, "metavar": "MINUTES"},
+)
+WHATIF_SHARE = Option(
+    ("--share",),
+    "share of the shifts moved, 0-1 (default {default}: all)",
+    default=1.0,
+    argparse={"type": float},
+)

@@ -33,6 +33,8 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "property_by_institution",
     "transitions",
     "transition_outcomes",
+    "institution_day_profile",
+    "institution_day_summary",
 )
 
 

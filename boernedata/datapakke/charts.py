@@ -324,3 +324,54 @@ def learning_circle(width: int = 640) -> Markup:
         _text(width / 2, box_h + 40, "næste datapakke: følg op på beslutningerne", 9.5, "middle", MUTED)
     )
     return _svg(width, height, body, "Læringscirklen: data, refleksion, beslutning")
+
+
+@dataclass(frozen=True)
+class DaySlot:
+    minutes: int  # slot start, minutes after midnight
+    children: float  # mean children present
+    adults: float  # mean staff on shift
+
+
+def day_curve(slots: list[DaySlot], width: int = 640, height: int = 170) -> Markup:
+    """The day curve (issue 24): children present (solid) and adults on shift (dashed) per quarter hour
+    of the mean day, with the hours on the x axis. Only drawn for a profile that is not withheld."""
+    left, right, top, bottom = 30, 10, 12, 22
+    first, last = slots[0].minutes, slots[-1].minutes + 15
+    hi = max([s.children for s in slots] + [s.adults for s in slots] + [1.0]) * 1.1
+
+    def x(minutes: float) -> float:
+        return left + (width - left - right) * (minutes - first) / (last - first)
+
+    def y(v: float) -> float:
+        return top + (height - top - bottom) * (1 - v / hi)
+
+    body = []
+    for tick in _ticks(hi):
+        body.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="{GRID}"/>'
+        )
+        body.append(_text(left - 4, y(tick) + 3, fmt.number(tick, 0), 8, "end", MUTED))
+    for hour in range(first // 60, last // 60 + 1, 2):
+        body.append(_text(x(hour * 60), height - 6, f"{hour:02d}", 8, "middle", MUTED))
+    middle = [(x(s.minutes + 7.5), s) for s in slots]  # each slot drawn at its middle
+    children = " ".join(f"{px:.1f},{y(s.children):.1f}" for px, s in middle)
+    adults = " ".join(f"{px:.1f},{y(s.adults):.1f}" for px, s in middle)
+    body.append(f'<polyline points="{children}" fill="none" stroke="{INSTITUTION}" stroke-width="2"/>')
+    body.append(
+        f'<polyline points="{adults}" fill="none" stroke="{VERDICT_COLOURS["worse"]}" stroke-width="2" '
+        'stroke-dasharray="4 2"/>'
+    )
+    body.append(_text(left + 4, top + 8, "— børn til stede", 9, "start", INSTITUTION))
+    body.append(_text(left + 110, top + 8, "- - voksne på vagt", 9, "start", VERDICT_COLOURS["worse"]))
+    peak = max(slots, key=lambda s: s.children)
+    title = (
+        f"Dagens kurve: flest børn kl. {peak.minutes // 60:02d}.{peak.minutes % 60:02d} "
+        f"({fmt.number(peak.children, 1)} børn, {fmt.number(peak.adults, 1)} voksne)"
+    )
+    return _svg(width, height, body, title)
+
+
+def _ticks(hi: float) -> list[float]:
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if hi / s <= 5)
+    return [step * i for i in range(int(hi // step) + 1)]

@@ -158,6 +158,7 @@ def package_context(marts: Marts, inst: dict) -> dict:
         "planning": planning.section(
             marts.planning.get(inst["institution_id"]), TYPE_DA.get(inst["institution_type"], "")
         ),
+        "day_curve": _day_curve(marts, inst["institution_id"]),
     }
 
 
@@ -209,6 +210,17 @@ def watch_index(marts: Marts, stems: dict[str, str]) -> list[dict] | None:
             }
         )
     return out
+
+
+def _day_curve(marts: Marts, institution_id: str) -> dict | None:
+    """The day curve section: None when the institution has no day profile in the period."""
+    if institution_id not in marts.day_profiles:
+        return None
+    rows = marts.day_profiles[institution_id]
+    if rows is None:
+        return {"withheld": True, "chart": None}
+    slots = [charts.DaySlot(r["minutes"], r["children"], r["adults"]) for r in rows]
+    return {"withheld": False, "chart": charts.day_curve(slots)}
 
 
 def _has_twin(item: dict, items: list[dict]) -> bool:

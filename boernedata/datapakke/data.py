@@ -74,6 +74,9 @@ class Marts:
     watch_list: dict[str, dict] | None = None
     # daycare institution_id -> its planning rows (datapakke/planning.py); empty without the planning marts
     planning: dict[str, dict] = field(default_factory=dict)
+    # institution_id -> its mean day in the period (marts.institution_day_profile, weekdays pooled by open
+    # days): rows of minutes, children, adults; or None when the profile is withheld
+    day_profiles: dict[str, list[dict] | None] = field(default_factory=dict)
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -298,6 +301,7 @@ def load(
     watch_list = _watch_list(con, period)
     daycare_ids = [i["institution_id"] for i in institutions if i["sector"] == "dagtilbud"]
     planning_rows = planning.load(con, end, daycare_ids)
+    day_profiles = _day_profiles(con, period)
 
     return Marts(
         period=period,
@@ -316,6 +320,7 @@ def load(
         half_years=half_years,
         watch_list=watch_list,
         planning=planning_rows,
+        day_profiles=day_profiles,
     )
 
 
@@ -350,3 +355,38 @@ def _group_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         )
     except duckdb.Error:
         return {}
+
+
+def _day_profiles(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, list[dict] | None]:
+    """The mean day per institution (the weekdays pooled by their open days); None where withheld. A
+    publication made before the day profile existed has none (the section is then left out)."""
+    has_table = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'institution_day_profile'"
+    ).fetchone()[0]
+    if not has_table:
+        return {}
+    out: dict[str, list[dict] | None] = {}
+    for r in _dicts(
+        con,
+        """
+        select
+            institution_id,
+            bool_or(is_suppressed) as is_suppressed,
+            hour(slot_start) * 60 + minute(slot_start) as minutes,
+            sum(children_present * open_days) / sum(open_days) as children,
+            sum(staff_on_shift * open_days) / sum(open_days) as adults
+        from marts.institution_day_profile
+        where period_id = $period
+        group by institution_id, slot_start
+        order by institution_id, slot_start
+        """,
+        {"period": period},
+    ):
+        if r["is_suppressed"]:
+            out[r["institution_id"]] = None
+        else:
+            rows = out.setdefault(r["institution_id"], [])
+            if rows is not None:
+                rows.append(r)
+    return out

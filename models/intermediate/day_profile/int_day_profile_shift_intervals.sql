@@ -1,0 +1,106 @@
+-- The staff side of the day profile: one row per daycare/leisure institution, whole half-year, weekday
+-- and shift span (start and end in seconds after the first slot's start on that day), with the number
+-- of rota shifts (hr/vagtplan) on open days that span exactly that. Kept in seconds, not slots, so that
+-- the rota what-if (boernedata rota-whatif) can move shifts by any number of minutes and cut them to
+-- slots itself with the same rule (macros/day_profile.sql).
+-- A shift whose end time is before its start time runs across midnight: its part after midnight counts
+-- on the next day (a night shift ending 07:00 covers that morning's first slots). A shift with the same
+-- start and end time covers nothing. A rota row delivered twice counts once. Shifts on a day the
+-- institution is closed count nowhere (the profile averages over open days).
+with
+
+shifts as (
+
+    select distinct
+        employee_id,
+        institution_id,
+        shift_date,
+        start_time,
+        end_time
+    from {{ ref('stg_hr__shifts') }}
+
+),
+
+shift_spans as (
+
+    select
+        institution_id,
+        shift_date,
+        shift_date + start_time as shift_start,
+        shift_date + end_time
+        + case when end_time < start_time then interval 1 day else interval 0 day end as shift_end
+    from shifts
+
+),
+
+day_pieces as (
+
+    -- the part of each shift on its own date ...
+    select
+        institution_id,
+        shift_date as piece_date,
+        shift_start as piece_start,
+        least(shift_end, cast(shift_date + interval 1 day as timestamp)) as piece_end
+    from shift_spans
+    union all
+    -- ... and the part after midnight of a night shift, on the next date
+    select
+        institution_id,
+        cast(shift_date + interval 1 day as date) as piece_date,
+        cast(shift_date + interval 1 day as timestamp) as piece_start,
+        shift_end as piece_end
+    from shift_spans
+    where shift_end > cast(shift_date + interval 1 day as timestamp)
+
+),
+
+open_days as (
+
+    select * from {{ ref('int_daycare_open_days') }}
+
+),
+
+open_day_periods as (
+
+    select * from {{ ref('int_day_profile_open_days') }}
+
+),
+
+located as (
+
+    select
+        day_pieces.institution_id,
+        {{ half_year_of('day_pieces.piece_date') }} as period_id,
+        {{ iso_day_of_week('day_pieces.piece_date') }} as weekday,
+        cast({{ day_profile_offset_seconds('day_pieces.piece_start', 'day_pieces.piece_date') }} as bigint)
+            as start_offset_seconds,
+        cast({{ day_profile_offset_seconds('day_pieces.piece_end', 'day_pieces.piece_date') }} as bigint)
+            as end_offset_seconds
+    from day_pieces
+    inner join open_days
+        on
+            day_pieces.institution_id = open_days.institution_id
+            and day_pieces.piece_date = open_days.open_date
+    where day_pieces.piece_end > day_pieces.piece_start
+
+)
+
+select
+    located.institution_id,
+    located.period_id,
+    located.weekday,
+    located.start_offset_seconds,
+    located.end_offset_seconds,
+    count(*) as shift_days
+from located
+inner join open_day_periods
+    on
+        located.institution_id = open_day_periods.institution_id
+        and located.period_id = open_day_periods.period_id
+        and located.weekday = open_day_periods.weekday
+group by
+    located.institution_id,
+    located.period_id,
+    located.weekday,
+    located.start_offset_seconds,
+    located.end_offset_seconds
