@@ -19,10 +19,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import run_cli
 
 from boernedata.build import engines
 from boernedata.build.publish import PUBLISHED_TABLES
-from conftest import run_cli
 
 pytestmark = [pytest.mark.engines, pytest.mark.slow]
 
