@@ -208,7 +208,7 @@ _SPARK_TYPES = {
     "VARCHAR": "string",
     "BOOLEAN": "boolean",
     "DATE": "date",
-    "TIME": "string",
+    "TIME": "time",
     "TIMESTAMP": "timestamp_ntz",
     "TIMESTAMP WITH TIME ZONE": "timestamp",
 }
@@ -220,6 +220,46 @@ def _spark_type(duck_type: str) -> str:
     if duck_type not in _SPARK_TYPES:
         raise ValueError(f"no Spark type for the landed DuckDB type {duck_type}")
     return _SPARK_TYPES[duck_type]
+
+
+def spark_conf() -> dict[str, str]:
+    """The Spark settings of profiles.yml's `spark` target that locate its catalog (the same env vars)."""
+    warehouse = os.environ.get("BOERNEDATA_SPARK_WAREHOUSE", "warehouse/spark-warehouse")
+    metastore = os.environ.get("BOERNEDATA_SPARK_METASTORE", "warehouse/spark-metastore")
+    return {
+        "spark.sql.warehouse.dir": str(Path(warehouse).absolute()),
+        "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={metastore};create=true",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.enabled": "false",
+        # hr/vagtplan's shift times are Parquet TIME columns; Spark 4 reads them as TIME only when enabled
+        "spark.sql.timeType.enabled": "true",
+    }
+
+
+def register_spark(landing: Path) -> None:
+    """Make the landed folders external tables in the Spark catalog that dbt's session opens. Runs in a
+    child process: its JVM (and the embedded metastore's lock) is gone before dbt starts its own."""
+    import sys
+
+    code = "import sys; from pathlib import Path; from boernedata.build import engines; "
+    code += "engines._register_spark(Path(sys.argv[1]))"
+    proc = subprocess.run([sys.executable, "-c", code, str(landing)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"registering the landed folders in Spark failed:\n{proc.stderr[-4000:]}")
+
+
+def _register_spark(landing: Path) -> None:
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in spark_conf().items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    try:
+        for statement in spark_ddl(landing):
+            spark.sql(statement)
+    finally:
+        spark.stop()
 
 
 def timed(fn, *args, **kwargs):

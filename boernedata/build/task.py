@@ -209,6 +209,12 @@ def _engine_build(
                 f"loaded {sum(rows.values()):,} landed rows of {len(rows)} sources into PostgreSQL "
                 f"{server.host}:{server.port}/{server.dbname} in {seconds:.1f} s"
             )
+        if target == engines.SPARK:
+            # both the registration and dbt's session must open the same catalog
+            os.environ.setdefault("BOERNEDATA_SPARK_WAREHOUSE", str(paths.root / "spark-warehouse"))
+            os.environ.setdefault("BOERNEDATA_SPARK_METASTORE", str(paths.root / "spark-metastore"))
+            _, seconds = engines.timed(engines.register_spark, landing)
+            _say(f"registered the landed folders as external Parquet tables in Spark in {seconds:.1f} s")
         _say(f"running dbt build on {target} (landing {landing})")
         exit_code, run_results, target_path = dbt_runner.run_dbt(
             paths, landing, project_dir, ["--target", engines.DBT_TARGET[target], "--full-refresh", *dbt_args]
