@@ -136,3 +136,37 @@ def test_missing_java_is_one_line_and_exit_2(tiny_pipeline, tmp_path):
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "default-jre-headless" in lines[0]
+
+
+def test_exact_sum_on_postgres_rounds_as_duckdb_does(postgres_build):
+    """macros/engines.sql's duckdb_decimal and duckdb_double give DuckDB's exact_sum to the last bit."""
+    import random
+
+    rng = random.Random(5)
+    draws = (
+        lambda: rng.random(),
+        lambda: rng.uniform(-1e6, 1e6),
+        lambda: rng.randint(0, 100) / rng.randint(1, 97),
+        lambda: -rng.randint(0, 100) / rng.randint(1, 97),
+        lambda: rng.random() * 1e-3,
+        lambda: rng.uniform(-1e12, 1e12),
+    )
+    sums = [[rng.choice(draws)() for _ in range(3)] for _ in range(500)]
+    con = duckdb.connect()
+    duck = [
+        con.execute(
+            "select cast(sum(cast(v as decimal(38, 18))) as double) from unnest(?::double[]) as t (v)",
+            [terms],
+        ).fetchone()[0]
+        for terms in sums
+    ]
+    with engines.PostgresServer.from_env().connect() as pg, pg.cursor() as cur:
+        found = []
+        for terms in sums:
+            cur.execute(
+                "select public.duckdb_double(sum(public.duckdb_decimal(v, 18)), 18) "
+                "from unnest(%s::float8[]) as t (v)",
+                (terms,),
+            )
+            found.append(cur.fetchone()[0])
+    assert found == duck
