@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: demo test lint pytest install browser docs dashboard clean
+.PHONY: demo test lint pytest install browser docs dashboard clean test-engines
 
 install: $(STAMP)
 
@@ -44,6 +44,14 @@ pytest: $(STAMP) browser
 	$(BIN)/pytest
 
 test: lint pytest
+
+# The same project on PostgreSQL and Spark (docs/engines.md): the engine packages (not in `make install`,
+# so `make test` and CI stay fast), Debian's OpenJDK for Spark, the project-local PostgreSQL server.
+test-engines: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-engines.lock
+	@command -v java >/dev/null 2>&1 || scripts/install_java.sh
+	scripts/postgres.sh start
+	$(BIN)/pytest -m engines pytests/test_engines.py
 
 # The browser test needs Chromium; it comes from Debian's packages (no browser downloads).
 browser:

@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, tuple[params.Option, ...]]] = {
             params.MAX_TABLE_SHRINK,
             params.ALLOW_EMPTY,
             params.FULL_REFRESH,
+            params.TARGET,
             params.DBT_ARGS,
         ),
     ),
@@ -155,6 +156,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             dbt_args=params.DBT_ARGS.value(args),
             checks=checks,
             full_refresh=params.FULL_REFRESH.value(args),
+            target=params.TARGET.value(args),
         )
 
     if args.command == "status":

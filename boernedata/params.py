@@ -193,6 +193,14 @@ MAX_TABLE_SHRINK = Option(
     _percent,
     argparse={"type": float, "metavar": "PCT"},
 )
+TARGET = Option(
+    ("--target",),
+    "the engine dbt builds on: duckdb (default: the internal warehouse, then publish), postgres (the "
+    "landed Parquet loaded into $BOERNEDATA_PG_* first; scripts/postgres.sh start runs a local server) "
+    "or spark (in-process pyspark on the landed Parquet folders); docs/engines.md",
+    default="duckdb",
+    argparse={"choices": ["duckdb", "postgres", "spark"]},
+)
 ALLOW_EMPTY = Option(
     ("--allow-empty",),
     "an extract the municipality does not deliver, allowed to have no rows (repeatable; also {env}, "

@@ -4,7 +4,21 @@
     publish values that differ in their last bits (docs/publication_rules.md, "Reproducible numbers").
     Integer sums are exact already and need no macro. -#}
 {% macro exact_sum(expr) -%}
+    {{ return(adapter.dispatch('exact_sum', 'boernedata')(expr)) }}
+{%- endmacro %}
+
+{% macro default__exact_sum(expr) -%}
     cast(sum(cast({{ expr }} as decimal(38, {{ var('boernedata:sum_decimals') }}))) as double)
+{%- endmacro %}
+
+{#- PostgreSQL: its own cast of a double to numeric keeps 15 digits; duckdb_decimal and duckdb_double
+    (macros/engines.sql) round each term and the sum exactly as DuckDB does, so both engines publish the
+    same values, to the last bit. -#}
+{% macro postgres__exact_sum(expr) -%}
+    public.duckdb_double(
+        sum(public.duckdb_decimal(cast({{ expr }} as double precision), {{ var('boernedata:sum_decimals') }})),
+        {{ var('boernedata:sum_decimals') }}
+    )
 {%- endmacro %}
 
 {#- The mean of a double expression from its exact sum (see exact_sum); NULLs are left out, as avg() does. -#}

@@ -11,7 +11,7 @@
         'calendar_year' as period_type,
         {{ finance }}.period_id,
         {{ finance }}.net_actual_dkk as numerator,
-        1.0 * {{ enrolled }}.person_days / {{ enrolled }}.counted_days as denominator,
+        cast({{ enrolled }}.person_days as double) / {{ enrolled }}.counted_days as denominator,
         {{ enrolled }}.persons as n
     from {{ finance }}
     inner join {{ enrolled }}

@@ -13,13 +13,18 @@
     cast(extract(year from {{ date_expr }}) as varchar) || case when extract(month from {{ date_expr }}) <= 6 then '-H1' else '-H2' end
 {%- endmacro %}
 
-{#- A date from integer year, month and day expressions (make_date exists in DuckDB and Spark). -#}
+{#- A date from integer year, month and day expressions (dispatched: docs/engines.md). -#}
 {% macro date_from_parts(year, month, day) -%}
     {{ return(adapter.dispatch('date_from_parts', 'boernedata')(year, month, day)) }}
 {%- endmacro %}
 
 {% macro default__date_from_parts(year, month, day) -%}
     make_date(cast({{ year }} as integer), {{ month }}, {{ day }})
+{%- endmacro %}
+
+{#- PostgreSQL's make_date takes integers only (its extract() returns numeric). -#}
+{% macro postgres__date_from_parts(year, month, day) -%}
+    make_date(cast({{ year }} as integer), cast({{ month }} as integer), cast({{ day }} as integer))
 {%- endmacro %}
 
 {#- ISO day of the week of a date expression: 1 = Monday ... 7 = Sunday. -#}
@@ -29,6 +34,10 @@
 
 {% macro default__iso_day_of_week(date_expr) -%}
     isodow({{ date_expr }})
+{%- endmacro %}
+
+{% macro postgres__iso_day_of_week(date_expr) -%}
+    cast(extract(isodow from {{ date_expr }}) as integer)
 {%- endmacro %}
 
 {% macro spark__iso_day_of_week(date_expr) -%}

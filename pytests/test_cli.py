@@ -32,7 +32,8 @@ USAGE = {
     "land": "usage: boernedata land [-h] [--raw RAW] [--landing LANDING] [--demo] "
     "[--accept-shrink [FILE ...]] [--max-shrink PCT] [--no-progress]",
     "build": "usage: boernedata build [-h] [--landing LANDING] [--warehouse WAREHOUSE] [--allow-shrink] "
-    "[--max-shrink PCT] [--allow-empty SYSTEM/EXTRACT] [--full-refresh] ...",
+    "[--max-shrink PCT] [--allow-empty SYSTEM/EXTRACT] [--full-refresh] "
+    "[--target {duckdb,postgres,spark}] ...",
     "status": "usage: boernedata status [-h] [--warehouse WAREHOUSE]",
     "rollback": "usage: boernedata rollback [-h] [--warehouse WAREHOUSE] [--to RELEASE]",
     "datapakke": "usage: boernedata datapakke [-h] [--warehouse WAREHOUSE] [--period PERIOD] "
@@ -197,6 +198,7 @@ def test_build_settings(record, monkeypatch):
         "dbt_args": [],
         "checks": Checks(max_shrink_pct=20.0, allow_shrink=False, allow_empty=()),
         "full_refresh": False,
+        "target": "duckdb",
     }
     monkeypatch.setenv("BOERNEDATA_LANDING", "/srv/landing")
     monkeypatch.setenv("BOERNEDATA_WAREHOUSE", "/srv/wh/internal.duckdb")
@@ -210,9 +212,12 @@ def test_build_settings(record, monkeypatch):
         "dbt_args": ["--select", "+institution_indicators"],
         "checks": Checks(max_shrink_pct=10.0, allow_shrink=True, allow_empty=("aula/kommegaa", "x/y", "z/w")),
         "full_refresh": False,
+        "target": "duckdb",
     }
     assert cli.main(["build", "--full-refresh"]) == 0
     assert build.kwargs["full_refresh"] is True
+    assert cli.main(["build", "--target", "postgres"]) == 0
+    assert build.kwargs["target"] == "postgres"
     assert cli.main(["build", "--landing", "l", "--warehouse", "w.duckdb", "--max-shrink", "0"]) == 0
     assert (build.kwargs["landing"], build.kwargs["warehouse"]) == (Path("l"), Path("w.duckdb"))
     assert build.kwargs["checks"].max_shrink_pct == 0.0

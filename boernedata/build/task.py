@@ -20,7 +20,7 @@ from pathlib import Path
 
 from boernedata import landing_zone as zone
 from boernedata import settings
-from boernedata.build import dbt_runner, incremental, manifest, publish
+from boernedata.build import dbt_runner, engines, incremental, manifest, publish
 from boernedata.build.checks import Checks, refuse_empty_sources, refuse_shrink, unknown_extracts
 from boernedata.build.errors import BuildError, err, say
 from boernedata.build.lock import BuildLock, check_internal_file_free, landing_lock
@@ -46,9 +46,10 @@ def build(
     project_dir: Path = settings.PROJECT_DIR,
     checks: Checks | None = None,
     full_refresh: bool = False,
+    target: str = engines.DUCKDB,
 ) -> int:
     """dbt build on the internal warehouse; publish the marts when everything passed and the publication
-    checks hold. Returns an exit code."""
+    checks hold. Returns an exit code. Another `target` engine builds the same models there (engines.py)."""
     paths = Paths.of(warehouse)
     landing = Path(landing).expanduser().absolute()
     project_dir = Path(project_dir).expanduser().absolute()
@@ -66,6 +67,12 @@ def build(
             "the contracts; use `system/extract` as in the raw folder, e.g. aula/kommegaa."
         )
         return ExitCode.CANNOT_RUN
+    if target != engines.DUCKDB:
+        try:
+            engines.preflight(target)
+        except engines.EngineUnavailable as exc:
+            _err(str(exc))
+            return ExitCode.CANNOT_RUN
     paths.root.mkdir(parents=True, exist_ok=True)
     try:
         lock = BuildLock.acquire(paths.lock)
@@ -73,6 +80,8 @@ def build(
         _err(str(exc))
         return ExitCode.BUSY
     try:
+        if target != engines.DUCKDB:
+            return _engine_build(target, paths, landing, project_dir, list(dbt_args), options)
         return _locked_build(paths, landing, project_dir, list(dbt_args), lock, options, full_refresh)
     except BuildError as exc:
         _err(f"{exc}\n{_previous_publication_note(paths)}")
@@ -180,6 +189,44 @@ def _locked_build(
     prune_releases(paths)
     rows = ", ".join(f"{t} {c['rows']}" for t, c in counts.items())
     _say(f"published build {build_id} to {paths.published}/ ({rows} rows)")
+    return ExitCode.OK
+
+
+def _engine_build(
+    target: str, paths: Paths, landing: Path, project_dir: Path, dbt_args: list[str], options: Checks
+) -> int:
+    """The same checks and `dbt build` on PostgreSQL or Spark: the landed Parquet reaches the engine first
+    (engines.py). Always a full build; the published tables are schema `marts` on the engine (no release)."""
+    with landing_lock(landing):
+        allowed_empty = refuse_empty_sources(landing, options)
+        if allowed_empty:
+            _say(f"note: no rows landed for {', '.join(allowed_empty)}; allowed to be empty (--allow-empty)")
+        zone.write_schema_files(landing)
+        if target == engines.POSTGRES:
+            server = engines.PostgresServer.from_env()
+            rows, seconds = engines.timed(engines.load_postgres, landing, server, paths.root / "tmp")
+            _say(
+                f"loaded {sum(rows.values()):,} landed rows of {len(rows)} sources into PostgreSQL "
+                f"{server.host}:{server.port}/{server.dbname} in {seconds:.1f} s"
+            )
+        if target == engines.SPARK:
+            # both the registration and dbt's session must open the same catalog
+            os.environ.setdefault("BOERNEDATA_SPARK_WAREHOUSE", str(paths.root / "spark-warehouse"))
+            os.environ.setdefault("BOERNEDATA_SPARK_METASTORE", str(paths.root / "spark-metastore"))
+            _, seconds = engines.timed(engines.register_spark, landing)
+            _say(f"registered the landed folders as external Parquet tables in Spark in {seconds:.1f} s")
+        _say(f"running dbt build on {target} (landing {landing})")
+        exit_code, run_results, target_path = dbt_runner.run_dbt(
+            paths, landing, project_dir, ["--target", engines.DBT_TARGET[target], "--full-refresh", *dbt_args]
+        )
+    failed = dbt_runner.failed_nodes(run_results)
+    if failed or exit_code != 0 or run_results is None:
+        raise BuildError(dbt_runner.failure_message(exit_code, failed, run_results, target_path))
+    tables = ", ".join(publish.PUBLISHED_TABLES)
+    _say(
+        f"built on {target}: the published tables are schema `marts` there ({tables}); "
+        f"nothing was published to {paths.published}/ (a DuckDB-file release needs --target duckdb)"
+    )
     return ExitCode.OK
 
 

@@ -28,5 +28,5 @@ months as (
 
 select
     min(month_start) as window_start,
-    cast(max(month_start) + interval 1 month - interval 1 day as date) as window_end
+    cast(max(month_start) + interval '1 month' - interval '1 day' as date) as window_end
 from months

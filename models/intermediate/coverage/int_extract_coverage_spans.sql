@@ -42,8 +42,8 @@ spans as (
                 then
                     cast(
                         cast(delivered.period_token || '-01' as date)
-                        + interval 1 month
-                        - interval 1 day as date
+                        + interval '1 month'
+                        - interval '1 day' as date
                     )
             when 'calendar_year' then cast(delivered.period_token || '-12-31' as date)
             when

@@ -162,7 +162,7 @@ select
     period_open_days.period_id,
     period_open_days.open_days,
     period_enrollment.enrolled_child_days,
-    1.0 * period_enrollment.enrolled_child_days / period_open_days.open_days as mean_children,
+    cast(period_enrollment.enrolled_child_days as double) / period_open_days.open_days as mean_children,
     period_enrollment.weighted_child_days,
     period_enrollment.place_child_days,
     period_enrollment.distinct_children

@@ -94,18 +94,20 @@ state_0 as {{ cte_materialized() }} (
 
     state_{{ round }} as {{ cte_materialized() }} (
 
+        -- a semi-join, not a left join: the same rows, and PostgreSQL's row estimate stays one a cell
+        -- instead of growing with every round (docs/engines.md)
         select
-            {{ previous }}.cell_id,
-            {{ previous }}.n,
-            {{ previous }}.level_rank,
-            {{ previous }}.is_withheld or newly_withheld_{{ round }}.cell_id is not null as is_withheld,
+            prev.cell_id,
+            prev.n,
+            prev.level_rank,
+            prev.is_withheld
+            or prev.cell_id in (select newly.cell_id from newly_withheld_{{ round }} as newly) as is_withheld,
             case
-                when {{ previous }}.is_withheld then {{ previous }}.withheld_in_round
-                when newly_withheld_{{ round }}.cell_id is not null then {{ round }}
+                when prev.is_withheld then prev.withheld_in_round
+                when prev.cell_id in (select newly.cell_id from newly_withheld_{{ round }} as newly)
+                    then {{ round }}
             end as withheld_in_round
-        from {{ previous }}
-        left join newly_withheld_{{ round }}
-            on {{ previous }}.cell_id = newly_withheld_{{ round }}.cell_id
+        from {{ previous }} as prev
 
     ),
 {% endfor %}

@@ -58,19 +58,19 @@ versions as (
         version_no,
         min(snapshot_date) as first_snapshot_date,
         max(snapshot_date) as last_snapshot_date,
-        -- attributes are equal within a version; any_value keeps it readable
-        any_value(institution_name) as institution_name,
-        any_value(institution_type) as institution_type,
-        any_value(sector) as sector,
-        any_value(ownership) as ownership,
-        any_value(district) as district,
-        any_value(postal_code) as postal_code,
-        any_value(opened_date) as opened_date,
-        any_value(closed_date) as closed_date,
-        any_value(normed_places) as normed_places,
-        any_value(play_area_m2) as play_area_m2,
-        any_value(cost_centre) as cost_centre,
-        any_value(parent_institution_id) as parent_institution_id
+        -- attributes are equal within a version; any_value (dbt's cross-engine macro) keeps it readable
+        {{ dbt.any_value('institution_name') }} as institution_name,
+        {{ dbt.any_value('institution_type') }} as institution_type,
+        {{ dbt.any_value('sector') }} as sector,
+        {{ dbt.any_value('ownership') }} as ownership,
+        {{ dbt.any_value('district') }} as district,
+        {{ dbt.any_value('postal_code') }} as postal_code,
+        {{ dbt.any_value('opened_date') }} as opened_date,
+        {{ dbt.any_value('closed_date') }} as closed_date,
+        {{ dbt.any_value('normed_places') }} as normed_places,
+        {{ dbt.any_value('play_area_m2') }} as play_area_m2,
+        {{ dbt.any_value('cost_centre') }} as cost_centre,
+        {{ dbt.any_value('parent_institution_id') }} as parent_institution_id
     from numbered
     group by institution_id, version_no
 

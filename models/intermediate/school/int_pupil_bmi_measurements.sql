@@ -29,7 +29,10 @@ banded as (
         height_cm,
         weight_kg,
         least(
-            floor({{ age_in_completed_months('birth_date', 'measurement_date') }} / 6) / 2.0, 18.0
+            cast(
+                floor({{ age_in_completed_months('birth_date', 'measurement_date') }} / 6) / 2.0 as double
+            ),
+            18.0
         ) as age_years
     from measurements
 

@@ -56,8 +56,12 @@ per_pupil as (
         school_year,
         sum(case when is_compulsory then 1 else 0 end) as compulsory_grades,
         sum(case when is_compulsory then grade_points end) as compulsory_grade_sum,
-        avg(case when substring(exam_code, 1, 3) = 'DA_' then grade_points end) as danish_mean_grade,
-        avg(case when substring(exam_code, 1, 3) = 'MA_' then grade_points end) as maths_mean_grade
+        cast(
+            avg(case when substring(exam_code, 1, 3) = 'DA_' then grade_points end) as double
+        ) as danish_mean_grade,
+        cast(
+            avg(case when substring(exam_code, 1, 3) = 'MA_' then grade_points end) as double
+        ) as maths_mean_grade
     from final_grades
     group by child_key, school_id, school_year
 
@@ -70,7 +74,7 @@ select
     per_pupil.compulsory_grades,
     case
         when per_pupil.compulsory_grades = (select count(*) from compulsory_codes)
-            then 1.0 * per_pupil.compulsory_grade_sum / per_pupil.compulsory_grades
+            then cast(per_pupil.compulsory_grade_sum as double) / per_pupil.compulsory_grades
     end as exam_average,
     per_pupil.danish_mean_grade,
     per_pupil.maths_mean_grade,

@@ -72,6 +72,6 @@ select
     items_in_indicator,
     items_answered,
     case
-        when 2 * items_answered >= items_in_indicator then 1.0 * answer_sum / items_answered
+        when 2 * items_answered >= items_in_indicator then cast(answer_sum as double) / items_answered
     end as pupil_score
 from pupil_items

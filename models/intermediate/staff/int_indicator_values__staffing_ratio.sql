@@ -54,8 +54,8 @@ select
     children.period_type,
     children.period_id,
     case institution_periods.sector
-        when 'dagtilbud' then 1.0 * children.weighted_child_days / children.open_days
-        when 'fritid' then 1.0 * children.place_child_days / children.open_days
+        when 'dagtilbud' then cast(children.weighted_child_days as double) / children.open_days
+        when 'fritid' then cast(children.place_child_days as double) / children.open_days
     end as numerator,
     period_fte.pedagogical_fte as denominator,
     children.distinct_children as n

@@ -1,0 +1,60 @@
+"""Models stay portable (docs/engines.md): known DuckDB-only constructs appear only inside an engine's
+implementation of a dispatched macro (`default__`, `duckdb__`, `postgres__`, `spark__`), never in a
+model, a shared macro, a test or a unit-test fixture written as SQL.
+
+When this fails: write the construct as the table in docs/engines.md says (a dispatch macro with a
+`postgres__` and a `spark__` implementation, or the portable spelling), then run `make test-engines`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# pattern -> what to write instead
+DUCKDB_ONLY = {
+    r"\bunnest\s*\(": "integer_series / date_series",
+    r"\brange\s*\(": "integer_series",
+    r"\bgenerate_series\s*\(": "integer_series / date_series",
+    r"\bisodow\s*\(": "iso_day_of_week",
+    r"\bmake_date\s*\(": "date_from_parts",
+    r"(?<!\.)\bany_value\s*\(": "{{ dbt.any_value(...) }}",
+    r"\binterval\s+\d": "interval '1 day'",
+    r"\b1\.0\s*\*": "cast(x as double) / y",
+    r"\border\s+by\s+all\b": "the columns by name",
+    r"\bgroup\s+by\s+all\b": "the columns by name",
+    r"\bqualify\b": "a filter on a window in a subquery",
+    r"\blist_\w+\s*\(": "portable SQL or a dispatch macro",
+    r"\bstruct_pack\s*\(": "portable SQL or a dispatch macro",
+    r"\bstrftime\s*\(": "a dispatch macro",
+    r"::\s*[a-z]": "cast(x as type)",
+}
+# an engine's implementation of a dispatched macro, up to its endmacro
+ENGINE_MACRO = re.compile(r"{%-?\s*macro\s+(default|duckdb|postgres|spark)__.*?{%-?\s*endmacro\s*-?%}", re.S)
+# comments, and Jinja statements (`{% for i in range(...) %}` is Jinja's range, not SQL)
+NOT_SQL = re.compile(r"{#.*?#}|{%.*?%}|--[^\n]*", re.S)
+
+
+def findings(text: str) -> list[str]:
+    text = NOT_SQL.sub("", ENGINE_MACRO.sub("", text))
+    return [
+        f"{m.group(0)!r} (use {fix})" for p, fix in DUCKDB_ONLY.items() for m in re.finditer(p, text, re.I)
+    ]
+
+
+def test_finds_duckdb_only_constructs():
+    assert findings("select unnest(range(1, 3)) as n from t qualify row_number() over () = 1")
+    assert findings("select x::varchar, interval 1 day")
+    assert findings("{% macro default__s() %}select unnest(range(1, 2)){% endmacro %}") == []
+    assert findings("-- unnest(range()) in a comment\nselect 1") == []
+    assert findings("{% for r in range(1, 3) %}select {{ r }}{% endfor %}") == []
+    assert findings("select {{ dbt.any_value('x') }}, cast(a as double) / b") == []
+
+
+def test_models_macros_and_fixtures_are_portable():
+    files = [*ROOT.glob("models/**/*.sql"), *ROOT.glob("macros/**/*.sql"), *ROOT.glob("tests/**/*.sql")]
+    files += [p for p in ROOT.glob("models/**/*.yml") if "format: sql" in p.read_text()]
+    problems = {str(p.relative_to(ROOT)): found for p in files if (found := findings(p.read_text()))}
+    assert problems == {}
