@@ -15,9 +15,17 @@ factors as (
 
 expected as (
 
-    select unnest([
-        'parents_apart', 'parent_unknown', 'no_parent_in_work', 'school_size', 'class_size', 'school_change'
-    ]) as factor
+    select 'parents_apart' as factor
+    union all
+    select 'parent_unknown'
+    union all
+    select 'no_parent_in_work'
+    union all
+    select 'school_size'
+    union all
+    select 'class_size'
+    union all
+    select 'school_change'
 
 )
 

@@ -28,7 +28,7 @@ shift_spans as (
         shift_date,
         shift_date + start_time as shift_start,
         shift_date + end_time
-        + case when end_time < start_time then interval 1 day else interval 0 day end as shift_end
+        + case when end_time < start_time then interval '1 day' else interval '0 day' end as shift_end
     from shifts
 
 ),
@@ -40,17 +40,17 @@ day_pieces as (
         institution_id,
         shift_date as piece_date,
         shift_start as piece_start,
-        least(shift_end, cast(shift_date + interval 1 day as timestamp)) as piece_end
+        least(shift_end, cast(shift_date + interval '1 day' as timestamp)) as piece_end
     from shift_spans
     union all
     -- ... and the part after midnight of a night shift, on the next date
     select
         institution_id,
-        cast(shift_date + interval 1 day as date) as piece_date,
-        cast(shift_date + interval 1 day as timestamp) as piece_start,
+        cast(shift_date + interval '1 day' as date) as piece_date,
+        cast(shift_date + interval '1 day' as timestamp) as piece_start,
         shift_end as piece_end
     from shift_spans
-    where shift_end > cast(shift_date + interval 1 day as timestamp)
+    where shift_end > cast(shift_date + interval '1 day' as timestamp)
 
 ),
 

@@ -170,9 +170,9 @@ select
     cast(child_days_present as bigint) as child_days_present,
     cast(weighted_child_days_present as double) as weighted_child_days_present,
     cast(shift_days_on as bigint) as shift_days_on,
-    1.0 * child_days_present / open_days as children_present,
+    cast(child_days_present as double) / open_days as children_present,
     cast(weighted_child_days_present as double) / open_days as children_present_weighted,
-    1.0 * shift_days_on / open_days as staff_on_shift,
+    cast(shift_days_on as double) / open_days as staff_on_shift,
     case
         when shift_days_on > 0 then cast(weighted_child_days_present as double) / shift_days_on
     end as children_per_adult,

@@ -56,7 +56,12 @@ absent_days as (
         || cast(extract(quarter from absence_date) as varchar) as quarter_id,
         count(*) as absent_days
     from absence_days
-    group by all
+    group by
+        child_key,
+        school_id,
+        {{ school_year_of('absence_date') }},
+        extract(year from absence_date),
+        extract(quarter from absence_date)
 
 ),
 
@@ -99,7 +104,7 @@ school_changes as (
         on
             quarter_days.child_key = spells.child_key
             and quarter_days.school_id != spells.school_id
-            and spells.end_date > quarters.quarter_end - interval 12 month
+            and spells.end_date > quarters.quarter_end - interval '12 month'
             and quarters.quarter_end >= spells.end_date
 
 )

@@ -68,32 +68,40 @@ class_signals as (
 
 ),
 
-absence_type_signals as (
+-- Two independent signals per pupil-year (a share of authorized, and of unauthorized, absence), so two
+-- selects: one row each where the share is high enough.
+authorized_signals as (
 
     select
         child_key,
         school_id,
         school_year,
-        unnest(list_filter([
-            case
-                when
-                    100 * authorized_days
-                    >= {{ var('boernedata:cause_signal_authorized_share_pct') }} * absent_days
-                    then 'authorized_share_high'
-            end,
-            case
-                when
-                    100 * unauthorized_days
-                    >= {{ var('boernedata:cause_signal_unauthorized_share_pct') }} * absent_days
-                    then 'unauthorized_share_high'
-                when
-                    100 * unauthorized_days
-                    >= {{ var('boernedata:cause_signal_unauthorized_raised_pct') }} * absent_days
-                    then 'unauthorized_share_raised'
-            end
-        ], x -> x is not null)) as signal_code
+        'authorized_share_high' as signal_code
     from pupil_years
-    where absent_days >= {{ var('boernedata:cause_signal_min_absent_days') }}
+    where
+        absent_days >= {{ var('boernedata:cause_signal_min_absent_days') }}
+        and 100 * authorized_days >= {{ var('boernedata:cause_signal_authorized_share_pct') }} * absent_days
+
+),
+
+unauthorized_signals as (
+
+    select
+        child_key,
+        school_id,
+        school_year,
+        case
+            when
+                100 * unauthorized_days
+                >= {{ var('boernedata:cause_signal_unauthorized_share_pct') }} * absent_days
+                then 'unauthorized_share_high'
+            else 'unauthorized_share_raised'
+        end as signal_code
+    from pupil_years
+    where
+        absent_days >= {{ var('boernedata:cause_signal_min_absent_days') }}
+        and 100 * unauthorized_days
+        >= {{ var('boernedata:cause_signal_unauthorized_raised_pct') }} * absent_days
 
 ),
 
@@ -222,7 +230,9 @@ exam_signals as (
 
 select * from class_signals
 union all
-select * from absence_type_signals
+select * from authorized_signals
+union all
+select * from unauthorized_signals
 union all
 select * from ppr_signals
 union all

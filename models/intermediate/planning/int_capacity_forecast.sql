@@ -123,7 +123,7 @@ band_places as (
         age_band,
         {{ exact_sum(
             'case when served_children > 0 then normed_places * band_children / served_children'
-            ~ ' else 1.0 * normed_places / bands_served end'
+            ~ ' else cast(normed_places as double) / bands_served end'
         ) }} as places_available
     from institution_bands
     group by district, age_band

@@ -40,7 +40,7 @@ evaluated_half_years as (
         period_id as evaluated_period_id,
         period_end as evaluated_period_end,
         -- the window: this half-year and the two before it
-        cast(period_start - interval 1 year as date) as window_start
+        cast(period_start - interval '1 year' as date) as window_start
     from {{ ref('int_institution_indicators_disclosed') }}
     where period_type = 'half_year'
 
@@ -88,7 +88,7 @@ recent_periods as (
                     then {{ var('boernedata:watch_list_school_year_grace_days') }}
                 else 0
             end >= watched_values.period_end
-    group by all
+    group by evaluated.evaluated_period_id, evaluated.window_start, watched_values.indicator_code
 
 ),
 
@@ -142,7 +142,7 @@ baseline as (
             >= cast(
                 recent.window_start - to_years({{ var('boernedata:watch_list_baseline_years') }}) as date
             )
-    group by all
+    group by recent.evaluated_period_id, recent.institution_id, recent.indicator_code
 
 ),
 
@@ -177,7 +177,7 @@ peer_medians as (
         count(own_change) as peer_institutions,
         median(own_change) as peer_median_change
     from changes
-    group by all
+    group by evaluated_period_id, indicator_code, benchmark_group
 
 ),
 
@@ -196,7 +196,7 @@ peer_spreads as (
             changes.evaluated_period_id = peer_medians.evaluated_period_id
             and changes.indicator_code = peer_medians.indicator_code
             and changes.benchmark_group = peer_medians.benchmark_group
-    group by all
+    group by changes.evaluated_period_id, changes.indicator_code, changes.benchmark_group
 
 ),
 

@@ -60,11 +60,11 @@ institution_periods as (
     select
         evaluated_period_id,
         institution_id,
-        any_value(sector) as sector,
+        {{ dbt.any_value('sector') }} as sector,
         -- domains with a comparison (a latest value, an own past and peers)
         count(distinct case when z_score is not null then watch_domain end) as domains_evaluated
     from changes
-    group by all
+    group by evaluated_period_id, institution_id
 
 ),
 
@@ -77,7 +77,7 @@ domain_totals as (
         round({{ exact_sum('domain_score') }}, 2) as watch_score,
         string_agg(reason_da, '. ' order by domain_score desc, watch_domain asc) || '.' as reasons_da
     from reasons
-    group by all
+    group by evaluated_period_id, institution_id
 
 ),
 

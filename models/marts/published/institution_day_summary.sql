@@ -56,8 +56,8 @@ mean_day as (
         slots.period_id,
         slots.slot,
         slots.slot_start,
-        1.0 * sum(slots.child_days_present) / below_norm.open_days as children_present,
-        1.0 * sum(slots.shift_days_on) / below_norm.open_days as staff_on_shift,
+        cast(sum(slots.child_days_present) as double) / below_norm.open_days as children_present,
+        cast(sum(slots.shift_days_on) as double) / below_norm.open_days as staff_on_shift,
         case
             when sum(slots.shift_days_on) > 0
                 then sum(slots.weighted_child_days_present) / sum(slots.shift_days_on)
