@@ -38,6 +38,28 @@
         )
 {%- endmacro %}
 
+{#- The cells a round withholds: for each relation that breaks the rule (`violations`, from
+    disclosure_violations), its published cell with the smallest n (ties: the lower level, then the cell
+    id), so the least information is lost. -#}
+{% macro disclosure_picks(violations, relations, state) -%}
+    select distinct cell_id
+    from (
+        select
+            candidates.cell_id,
+            row_number() over (
+                partition by relations.relation_id
+                order by candidates.n, candidates.level_rank, candidates.cell_id
+            ) as preference
+        from {{ violations }} as violations
+        inner join {{ relations }} as relations
+            on violations.relation_id = relations.relation_id
+        inner join {{ state }} as candidates
+            on relations.cell_id = candidates.cell_id
+        where not candidates.is_withheld
+    ) as ranked
+    where preference = 1
+{%- endmacro %}
+
 {#- Links a state leaves unsatisfied: a withheld cell whose linked cell is still published. -#}
 {% macro disclosure_open_links(links, state) -%}
     select links.to_cell_id as cell_id

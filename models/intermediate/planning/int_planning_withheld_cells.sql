@@ -33,22 +33,7 @@ state_0 as {{ cte_materialized() }} (
     ),
 
     picks_{{ round }} as (
-        select distinct cell_id
-        from (
-            select
-                candidates.cell_id,
-                row_number() over (
-                    partition by relations.relation_id
-                    order by candidates.n, candidates.level_rank, candidates.cell_id
-                ) as preference
-            from violations_{{ round }} as violations
-            inner join relations
-                on violations.relation_id = relations.relation_id
-            inner join {{ previous }} as candidates
-                on relations.cell_id = candidates.cell_id
-            where not candidates.is_withheld
-        ) as ranked
-        where preference = 1
+        {{ disclosure_picks('violations_' ~ round, 'relations', previous) }}
     ),
 
     state_{{ round }} as {{ cte_materialized() }} (
