@@ -95,6 +95,11 @@ FIXTURE_FILES = {
     "models/marts/published/transitions.sql": "select 'I001' as from_institution_id, 'S001' as to_school_id",
     "models/marts/published/transition_outcomes.sql": "select 'I001' as from_institution_id, "
     "2025 as school_start_year",
+    # staffing by the hour (issue 24)
+    "models/marts/published/institution_day_profile.sql": "select 'I001' as institution_id, "
+    "'2025-H1' as period_id, 1 as weekday",
+    "models/marts/published/institution_day_summary.sql": "select 'I001' as institution_id, "
+    "'2025-H1' as period_id",
     # In schema marts but not part of the published interface: must not be published either.
     "models/marts/published/helper_not_in_interface.sql": "select 1 as x",
     "models/marts/published/_models.yml": """
