@@ -36,6 +36,9 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "institution_day_profile",
     "institution_day_summary",
 )
+# Built by a dbt Python model, which runs on DuckDB only: absent from the marts schema of the other
+# engines (docs/engines.md).
+DUCKDB_ONLY_TABLES: tuple[str, ...] = ("absence_risk_factors",)
 
 
 def new_release(paths: Paths, build_id: str) -> Path:
