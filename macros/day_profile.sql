@@ -13,25 +13,27 @@
 {% macro day_profile_slot_count() -%}
     {%- set first = var('boernedata:day_profile_first_slot').split(':') -%}
     {%- set last = var('boernedata:day_profile_day_end').split(':') -%}
-    {{ ((last[0] | int) * 60 + (last[1] | int) - (first[0] | int) * 60 - (first[1] | int)) // var('boernedata:day_profile_slot_minutes') }}
+    {%- set minutes = (last[0] | int) * 60 + (last[1] | int) - (first[0] | int) * 60 - (first[1] | int) -%}
+    {%- set slots = minutes // var('boernedata:day_profile_slot_minutes') -%}
+    {{ slots }}
 {%- endmacro %}
 
 {#- Seconds from the first slot's start on day `date_expr` to timestamp `ts_expr` (negative before it). -#}
 {% macro day_profile_offset_seconds(ts_expr, date_expr) -%}
-    (epoch({{ ts_expr }}) - epoch(cast({{ date_expr }} as timestamp) + cast('{{ var("boernedata:day_profile_first_slot") }}' as interval)))
+    ({{ epoch_seconds(ts_expr) }} - {{ epoch_seconds('cast(' ~ date_expr ~ ' as timestamp) + cast(\'' ~ var('boernedata:day_profile_first_slot') ~ '\' as interval)') }})
 {%- endmacro %}
 
 {#- The first slot an interval starting `offset` seconds after the first slot covers, cut to the grid. -#}
 {% macro day_profile_slot_from(offset) -%}
-    cast(greatest(0, least({{ day_profile_slot_count() }}, floor(({{ offset }}) / {{ day_profile_slot_seconds() }}))) as integer)
+    cast(greatest(0, least({{ day_profile_slot_count() }}, floor(cast({{ offset }} as double) / {{ day_profile_slot_seconds() }}))) as integer)
 {%- endmacro %}
 
 {#- The slot after the last one an interval ending `offset` seconds after the first slot covers. -#}
 {% macro day_profile_slot_until(offset) -%}
-    cast(greatest(0, least({{ day_profile_slot_count() }}, ceil(({{ offset }}) / {{ day_profile_slot_seconds() }}))) as integer)
+    cast(greatest(0, least({{ day_profile_slot_count() }}, ceil(cast({{ offset }} as double) / {{ day_profile_slot_seconds() }}))) as integer)
 {%- endmacro %}
 
 {#- A slot number as its start time of day (TIME). -#}
 {% macro day_profile_slot_start(slot_expr) -%}
-    cast(cast('{{ var("boernedata:day_profile_first_slot") }}' as time) + to_minutes(cast({{ slot_expr }} * {{ var('boernedata:day_profile_slot_minutes') }} as bigint)) as time)
+    cast(cast('{{ var("boernedata:day_profile_first_slot") }}' as time) + cast({{ slot_expr }} * {{ var('boernedata:day_profile_slot_minutes') }} as bigint) * interval '1 minute' as time)
 {%- endmacro %}

@@ -5,7 +5,7 @@
     case
         when {{ value_kind }} = 'count' then {{ numerator }}
         when {{ denominator }} is null or {{ denominator }} = 0 then null
-        when {{ value_kind }} = 'percent' then 100.0 * cast({{ numerator }} as double) / {{ denominator }}
+        when {{ value_kind }} = 'percent' then 100 * cast({{ numerator }} as double) / {{ denominator }}
         else cast({{ numerator }} as double) / {{ denominator }}
     end
 {%- endmacro %}

@@ -22,7 +22,7 @@ DUCKDB_ONLY = {
     r"\bmake_date\s*\(": "date_from_parts",
     r"(?<!\.)\bany_value\s*\(": "{{ dbt.any_value(...) }}",
     r"\binterval\s+\d": "interval '1 day'",
-    r"\b1\.0\s*\*": "cast(x as double) / y",
+    r"\b(?:1|100)\.0\s*\*": "cast(x as double) / y, 100 * cast(x as double) / y",
     r"\border\s+by\s+all\b": "the columns by name",
     r"\bgroup\s+by\s+all\b": "the columns by name",
     r"\bqualify\b": "a filter on a window in a subquery",
@@ -30,6 +30,11 @@ DUCKDB_ONLY = {
     r"\bstruct_pack\s*\(": "portable SQL or a dispatch macro",
     r"\bstrftime\s*\(": "a dispatch macro",
     r"::\s*[a-z]": "cast(x as type)",
+    r"\bmedian\s*\(": "median_of",
+    r"\bepoch\s*\(": "epoch_seconds",
+    r"\bto_(?:seconds|minutes|hours|days|weeks|months|years)\s*\(": "n * interval '1 minute', dbt.dateadd",
+    r"(?<![\w.])round\s*\(": "round_double (PostgreSQL has no round(double, n); Spark rounds otherwise)",
+    r"//": "cast(ceil(cast(a as double) / b) as bigint) or a cast of a / b (integer division)",
 }
 # an engine's implementation of a dispatched macro, up to its endmacro
 ENGINE_MACRO = re.compile(r"{%-?\s*macro\s+(default|duckdb|postgres|spark)__.*?{%-?\s*endmacro\s*-?%}", re.S)
@@ -47,6 +52,9 @@ def findings(text: str) -> list[str]:
 def test_finds_duckdb_only_constructs():
     assert findings("select unnest(range(1, 3)) as n from t qualify row_number() over () = 1")
     assert findings("select x::varchar, interval 1 day")
+    new_in_issue_25 = "select median(x), epoch(ts), d - to_months(3), a // b, 100.0 * a / b, round(x, 1)"
+    assert len(findings(new_in_issue_25)) == 6
+    assert findings("select {{ median_of('x') }}, 1.4826 * y, {{ round_double('x', 1) }}") == []
     assert findings("{% macro default__s() %}select unnest(range(1, 2)){% endmacro %}") == []
     assert findings("-- unnest(range()) in a comment\nselect 1") == []
     assert findings("{% for r in range(1, 3) %}select {{ r }}{% endfor %}") == []
@@ -58,3 +66,15 @@ def test_models_macros_and_fixtures_are_portable():
     files += [p for p in ROOT.glob("models/**/*.yml") if "format: sql" in p.read_text()]
     problems = {str(p.relative_to(ROOT)): found for p in files if (found := findings(p.read_text()))}
     assert problems == {}
+
+
+def test_unit_test_and_model_names_fit_postgres_identifiers():
+    """PostgreSQL cuts identifiers at 63 bytes and dbt refuses a longer relation name: a unit test's name
+    is a relation there."""
+    import yaml
+
+    names = [p.stem for p in ROOT.glob("models/**/*.sql")]
+    for path in ROOT.glob("models/**/*.yml"):
+        doc = yaml.safe_load(path.read_text()) or {}
+        names += [test["name"] for test in doc.get("unit_tests") or []]
+    assert [n for n in names if len(n.encode()) > 63] == []

@@ -82,7 +82,9 @@ notified as (
             pupil_years.child_key = notifications.child_key
             and pupil_years.reference_date >= notifications.received_date
             and notifications.received_date
-            > pupil_years.reference_date - to_months({{ var('boernedata:early_warning_lookback_months') }})
+            > {{ dbt.dateadd(
+                'month', -var('boernedata:early_warning_lookback_months'), 'pupil_years.reference_date'
+            ) }}
 
 ),
 

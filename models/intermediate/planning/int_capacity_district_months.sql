@@ -89,7 +89,7 @@ select
     coalesce(enrollment.enrolled_places, 0) as enrolled_places,
     case
         when places.normed_places > 0
-            then 100.0 * coalesce(enrollment.enrolled_children, 0) / places.normed_places
+            then 100 * cast(coalesce(enrollment.enrolled_children, 0) as double) / places.normed_places
     end as utilization_pct,
     case when waiting_months.month_start is not null then coalesce(waiting.waiting_children, 0) end
         as waiting_children,
@@ -98,7 +98,8 @@ select
     waiting.median_days_to_offer,
     case when waiting_months.month_start is not null then coalesce(waiting.offers, 0) end as offers,
     case
-        when waiting.guarantee_requests > 0 then 100.0 * waiting.guarantee_kept / waiting.guarantee_requests
+        when waiting.guarantee_requests > 0
+            then 100 * cast(waiting.guarantee_kept as double) / waiting.guarantee_requests
     end as guarantee_kept_pct,
     case when waiting_months.month_start is not null then coalesce(waiting.guarantee_requests, 0) end
         as guarantee_requests

@@ -147,7 +147,9 @@ coverage as (
         coalesce(district_enrolled.enrolled_children, 0) as enrolled_children,
         case
             when today_children.children > 0
-                then 100.0 * coalesce(district_enrolled.enrolled_children, 0) / today_children.children
+                then
+                    100 * cast(coalesce(district_enrolled.enrolled_children, 0) as double)
+                    / today_children.children
         end as coverage_pct
     from today_children
     left join district_enrolled
@@ -166,7 +168,8 @@ future as (
 ),
 
 places as (
-    -- children x enrolled / today's children, rounded up in integers (no rounding error at whole values)
+    -- children x enrolled / today's children, rounded up: the product is a whole number far below 2^53, so
+    -- its double and the quotient are exact at whole values (no 20.000001 rounded up to 21)
     select
         future.district,
         future.age_band,
@@ -174,10 +177,15 @@ places as (
         case
             when coverage.today_children > 0
                 then
-                    (future.children * coverage.enrolled_children + coverage.today_children - 1)
-                    // coverage.today_children
+                    cast(
+                        ceil(
+                            cast(future.children * coverage.enrolled_children as double)
+                            / coverage.today_children
+                        )
+                        as bigint
+                    )
         end as places_needed,
-        round(coalesce(band_places.places_available, 0), 1) as places_available
+        {{ round_double('coalesce(band_places.places_available, 0)', 1) }} as places_available
     from future
     left join coverage
         on

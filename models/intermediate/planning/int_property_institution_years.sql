@@ -76,9 +76,9 @@ institution_buildings as (
     select
         year,
         institution_id,
-        round({{ exact_sum('gross_m2') }}, 6) as gross_m2,
+        {{ round_double(exact_sum('gross_m2'), 6) }} as gross_m2,
         {{ exact_sum('gross_m2 * condition_score') }} / {{ exact_sum('gross_m2') }} as condition_score,
-        round({{ exact_sum('backlog_dkk') }}, 6) as backlog_dkk
+        {{ round_double(exact_sum('backlog_dkk'), 6) }} as backlog_dkk
     from building_shares
     group by year, institution_id
 ),
@@ -144,7 +144,9 @@ measures as (
         case when enrolled_children > 0 then play_area_m2 / enrolled_children end as play_area_m2_per_child,
         case when enrolled_children > 0 then minimum_m2 / enrolled_children end as legal_minimum_m2_per_child,
         case when enrolled_children > 0 then backlog_dkk / enrolled_children end as backlog_dkk_per_child,
-        case when normed_places > 0 then 100.0 * enrolled_children / normed_places end as utilization_pct
+        case
+            when normed_places > 0 then 100 * cast(enrolled_children as double) / normed_places
+        end as utilization_pct
     from institution_years
 )
 

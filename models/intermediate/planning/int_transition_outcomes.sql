@@ -80,7 +80,7 @@ select
     children.children,
     case
         when grade0_absence.school_days > 0
-            then 100.0 * grade0_absence.absent_days / grade0_absence.school_days
+            then 100 * cast(grade0_absence.absent_days as double) / grade0_absence.school_days
     end as grade0_absence_pct,
     coalesce(grade0_absence.pupils, 0) as grade0_absence_children,
     wellbeing_scores.mean_score as wellbeing_0_3_mean,

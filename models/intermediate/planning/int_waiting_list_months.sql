@@ -67,7 +67,7 @@ offers as (
         requests.requested_type,
         months.month_start,
         count(*) as offers,
-        median({{ dbt.datediff('requests.request_date', 'requests.offered_date', 'day') }})
+        {{ median_of(dbt.datediff('requests.request_date', 'requests.offered_date', 'day')) }}
             as median_days_to_offer
     from requests
     inner join months

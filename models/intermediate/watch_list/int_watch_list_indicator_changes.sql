@@ -140,7 +140,8 @@ baseline as (
             and recent.window_start > past.period_end
             and past.period_end
             >= cast(
-                recent.window_start - to_years({{ var('boernedata:watch_list_baseline_years') }}) as date
+                {{ dbt.dateadd('year', -var('boernedata:watch_list_baseline_years'), 'recent.window_start') }}
+                as date
             )
     group by recent.evaluated_period_id, recent.institution_id, recent.indicator_code
 
@@ -175,7 +176,7 @@ peer_medians as (
         indicator_code,
         benchmark_group,
         count(own_change) as peer_institutions,
-        median(own_change) as peer_median_change
+        {{ median_of('own_change') }} as peer_median_change
     from changes
     group by evaluated_period_id, indicator_code, benchmark_group
 
@@ -189,7 +190,7 @@ peer_spreads as (
         changes.evaluated_period_id,
         changes.indicator_code,
         changes.benchmark_group,
-        1.4826 * median(abs(changes.own_change - peer_medians.peer_median_change)) as peer_spread
+        1.4826 * {{ median_of('abs(changes.own_change - peer_medians.peer_median_change)') }} as peer_spread
     from changes
     inner join peer_medians
         on

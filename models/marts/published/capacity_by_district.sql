@@ -44,13 +44,13 @@ select
     cast(month as date) as month,
     cast(normed_places as bigint) as normed_places,
     cast(case when not is_enrolled_suppressed then enrolled_children end as bigint) as enrolled_children,
-    cast(case when not is_enrolled_suppressed then round(enrolled_places, 1) end as double)
+    cast(case when not is_enrolled_suppressed then {{ round_double('enrolled_places', 1) }} end as double)
         as enrolled_places,
-    cast(case when not is_enrolled_suppressed then round(utilization_pct, 1) end as double)
+    cast(case when not is_enrolled_suppressed then {{ round_double('utilization_pct', 1) }} end as double)
         as utilization_pct,
     cast(case when not is_waiting_suppressed then waiting_children end as bigint) as waiting_children,
     cast(case when not is_offer_suppressed then median_days_to_offer end as double) as median_days_to_offer,
-    cast(case when not is_guarantee_suppressed then round(guarantee_kept_pct, 1) end as double)
+    cast(case when not is_guarantee_suppressed then {{ round_double('guarantee_kept_pct', 1) }} end as double)
         as guarantee_kept_pct,
     is_enrolled_suppressed,
     is_waiting_suppressed,

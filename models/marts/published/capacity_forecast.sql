@@ -27,7 +27,10 @@ select
     cast(age_band as varchar) as age_band,
     cast(year as integer) as year,
     cast(children_expected as bigint) as children_expected,
-    cast(case when not is_suppressed then round(coverage_pct, 1) end as double) as coverage_pct,
+    cast(
+        case when not is_suppressed then {{ round_double('coverage_pct', 1) }} end
+        as double
+    ) as coverage_pct,
     cast(case when not is_suppressed then places_needed end as bigint) as places_needed,
     cast(places_available as double) as places_available,
     cast(case when not is_suppressed then gap end as double) as gap,

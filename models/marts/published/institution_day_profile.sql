@@ -42,10 +42,12 @@ select
     period_id,
     cast(weekday as integer) as weekday,
     slot_start,
-    case when not is_suppressed then round(children_present, 2) end as children_present,
-    case when not is_suppressed then round(children_present_weighted, 2) end as children_present_weighted,
-    case when not is_suppressed then round(staff_on_shift, 2) end as staff_on_shift,
-    case when not is_suppressed then round(children_per_adult, 2) end as children_per_adult,
+    case when not is_suppressed then {{ round_double('children_present', 2) }} end as children_present,
+    case
+        when not is_suppressed then {{ round_double('children_present_weighted', 2) }}
+    end as children_present_weighted,
+    case when not is_suppressed then {{ round_double('staff_on_shift', 2) }} end as staff_on_shift,
+    case when not is_suppressed then {{ round_double('children_per_adult', 2) }} end as children_per_adult,
     case when not is_suppressed then below_norm end as below_norm,
     cast(open_days as integer) as open_days,
     is_suppressed,

@@ -153,12 +153,16 @@ select
     period_id,
     cast(open_days as integer) as open_days,
     case
-        when not is_suppressed then round(cast(hours_below_norm_per_day as double), 2)
+        when not is_suppressed then {{ round_double('cast(hours_below_norm_per_day as double)', 2) }}
     end as hours_below_norm_per_day,
     case when not is_suppressed then peak_slot_start end as peak_slot_start,
-    case when not is_suppressed then round(peak_children_present, 2) end as peak_children_present,
-    case when not is_suppressed then round(peak_staff_on_shift, 2) end as peak_staff_on_shift,
-    case when not is_suppressed then round(peak_children_per_adult, 2) end as peak_children_per_adult,
+    case
+        when not is_suppressed then {{ round_double('peak_children_present', 2) }}
+    end as peak_children_present,
+    case when not is_suppressed then {{ round_double('peak_staff_on_shift', 2) }} end as peak_staff_on_shift,
+    case
+        when not is_suppressed then {{ round_double('peak_children_per_adult', 2) }}
+    end as peak_children_per_adult,
     case when not is_suppressed then cast(quiet_hours_per_day as double) end as quiet_hours_per_day,
     case when not is_suppressed then first_busy_slot end as first_busy_slot,
     case when not is_suppressed then last_busy_slot end as last_busy_slot,

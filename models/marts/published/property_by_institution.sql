@@ -24,18 +24,18 @@ flagged as (
 select
     cast(institution_id as varchar) as institution_id,
     cast(year as integer) as year,
-    cast(round(gross_m2, 1) as double) as gross_m2,
-    cast(case when not is_suppressed then round(play_area_m2_per_child, 2) end as double)
+    cast({{ round_double('gross_m2', 1) }} as double) as gross_m2,
+    cast(case when not is_suppressed then {{ round_double('play_area_m2_per_child', 2) }} end as double)
         as play_area_m2_per_child,
-    cast(case when not is_suppressed then round(legal_minimum_m2_per_child, 2) end as double)
+    cast(case when not is_suppressed then {{ round_double('legal_minimum_m2_per_child', 2) }} end as double)
         as legal_minimum_m2_per_child,
-    cast(round(condition_score, 2) as double) as condition_score,
-    cast(case when not is_suppressed then round(backlog_dkk_per_child, 0) end as double)
+    cast({{ round_double('condition_score', 2) }} as double) as condition_score,
+    cast(case when not is_suppressed then {{ round_double('backlog_dkk_per_child', 0) }} end as double)
         as backlog_dkk_per_child,
     case when not is_suppressed then capacity_presses and building_presses end as pressure,
     cast(reference_date as date) as reference_date,
     cast(play_area_m2 as double) as play_area_m2,
-    cast(round(backlog_dkk, 0) as double) as backlog_dkk,
+    cast({{ round_double('backlog_dkk', 0) }} as double) as backlog_dkk,
     case when not is_suppressed then capacity_presses end as capacity_presses,
     case when not is_suppressed then building_presses end as building_presses,
     is_suppressed

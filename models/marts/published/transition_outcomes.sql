@@ -38,9 +38,9 @@ select
     cast(from_institution_id as varchar) as from_institution_id,
     cast(school_start_year as integer) as school_start_year,
     cast(case when not is_suppressed then children end as bigint) as children,
-    cast(case when not is_absence_suppressed then round(grade0_absence_pct, 1) end as double)
+    cast(case when not is_absence_suppressed then {{ round_double('grade0_absence_pct', 1) }} end as double)
         as grade0_absence_pct,
-    cast(case when not is_wellbeing_suppressed then round(wellbeing_0_3_mean, 2) end as double)
+    cast(case when not is_wellbeing_suppressed then {{ round_double('wellbeing_0_3_mean', 2) }} end as double)
         as wellbeing_0_3_mean,
     is_suppressed,
     cast(suppression_reason as varchar) as suppression_reason,
