@@ -1,7 +1,9 @@
 {#- Set-up an engine needs before any model runs (on-run-start; docs/engines.md). DuckDB and Spark need
     none. PostgreSQL spells the 8-byte float `double precision`; the project writes `double` (DuckDB's and
     Spark's name) in casts, seed column types and contracts, so a domain `double` over it lets every model
-    run unchanged (a result column of a domain type reads as its base type, float8). -#}
+    run unchanged (a result column of a domain type reads as its base type, float8). Likewise `string`
+    (DuckDB's alias of varchar, Spark's only text type: Spark refuses `varchar` without a length) is a
+    domain over varchar. -#}
 {% macro engine_setup() -%}
     {{ return(adapter.dispatch('engine_setup', 'boernedata')()) }}
 {%- endmacro %}
@@ -17,6 +19,11 @@
             select 1 from pg_type where typname = 'double' and typnamespace = 'public'::regnamespace
         ) then
             create domain public.double as double precision;
+        end if;
+        if not exists (
+            select 1 from pg_type where typname = 'string' and typnamespace = 'public'::regnamespace
+        ) then
+            create domain public.string as varchar;
         end if;
     end
     $$;

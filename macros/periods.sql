@@ -1,6 +1,6 @@
 {#- '2025/26' for the school year starting in August of the given year expression. -#}
 {% macro school_year_id(start_year) -%}
-    cast({{ start_year }} as varchar) || '/' || right('0' || cast(({{ start_year }} + 1) % 100 as varchar), 2)
+    cast({{ start_year }} as string) || '/' || right('0' || cast(({{ start_year }} + 1) % 100 as string), 2)
 {%- endmacro %}
 
 {#- The school year id ('2025/26') a date expression falls in (school years run 1 Aug - 31 Jul). -#}
@@ -10,7 +10,7 @@
 
 {#- The half-year id ('2025-H1') a date expression falls in. -#}
 {% macro half_year_of(date_expr) -%}
-    cast(extract(year from {{ date_expr }}) as varchar) || case when extract(month from {{ date_expr }}) <= 6 then '-H1' else '-H2' end
+    cast(extract(year from {{ date_expr }}) as string) || case when extract(month from {{ date_expr }}) <= 6 then '-H1' else '-H2' end
 {%- endmacro %}
 
 {#- A date from integer year, month and day expressions (dispatched: docs/engines.md). -#}

@@ -3,8 +3,8 @@
 {% macro watch_list_number(expr, decimals) -%}
     replace(
         case
-            when {{ decimals }} = 1 then cast(cast({{ expr }} as decimal(18, 1)) as varchar)
-            else cast(cast({{ expr }} as decimal(18, 2)) as varchar)
+            when {{ decimals }} = 1 then cast(cast({{ expr }} as decimal(18, 1)) as string)
+            else cast(cast({{ expr }} as decimal(18, 2)) as string)
         end,
         '.', ','
     )

@@ -34,6 +34,7 @@ DUCKDB_ONLY = {
     r"\bepoch\s*\(": "epoch_seconds",
     r"\bto_(?:seconds|minutes|hours|days|weeks|months|years)\s*\(": "n * interval '1 minute', dbt.dateadd",
     r"(?<![\w.])round\s*\(": "round_double (PostgreSQL has no round(double, n); Spark rounds otherwise)",
+    r"\bvarchar\b": "string (Spark refuses varchar without a length; a domain on PostgreSQL)",
     r"//": "cast(ceil(cast(a as double) / b) as bigint) or a cast of a / b (integer division)",
 }
 # an engine's implementation of a dispatched macro, up to its endmacro
@@ -52,6 +53,7 @@ def findings(text: str) -> list[str]:
 def test_finds_duckdb_only_constructs():
     assert findings("select unnest(range(1, 3)) as n from t qualify row_number() over () = 1")
     assert findings("select x::varchar, interval 1 day")
+    assert findings("select cast(x as varchar)") and findings("select cast(x as string)") == []
     new_in_issue_25 = "select median(x), epoch(ts), d - to_months(3), a // b, 100.0 * a / b, round(x, 1)"
     assert len(findings(new_in_issue_25)) == 6
     assert findings("select {{ median_of('x') }}, 1.4826 * y, {{ round_double('x', 1) }}") == []
@@ -78,3 +80,12 @@ def test_unit_test_and_model_names_fit_postgres_identifiers():
         doc = yaml.safe_load(path.read_text()) or {}
         names += [test["name"] for test in doc.get("unit_tests") or []]
     assert [n for n in names if len(n.encode()) > 63] == []
+
+
+def test_contracts_and_seed_types_say_string_not_varchar():
+    """Contract data types, seed column types and fixtures are read by every engine: Spark refuses
+    `varchar` without a length, so the project writes `string` (DuckDB's alias, a domain on PostgreSQL)."""
+    files = [ROOT / "dbt_project.yml", *ROOT.glob("models/**/*.yml"), *ROOT.glob("seeds/**/*.yml")]
+    files += [*ROOT.glob("snapshots/**/*.yml")]
+    found = [str(p.relative_to(ROOT)) for p in files if re.search(r"\bvarchar\b", p.read_text(), re.I)]
+    assert found == []

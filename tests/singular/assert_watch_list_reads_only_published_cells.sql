@@ -22,7 +22,7 @@ union all
 
 select
     institution_id,
-    cast(indicators_worsening as varchar) as indicator_code,
+    cast(indicators_worsening as string) as indicator_code,
     period_id as recent_period_id,
     'inconsistent watch list row' as problem
 from {{ ref('institution_watch_list') }}

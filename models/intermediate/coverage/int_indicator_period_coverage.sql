@@ -199,9 +199,9 @@ uncovered_per_extract as (
         period_id,
         source_extract
         || ': '
-        || cast(count(*) as varchar)
+        || cast(count(*) as string)
         || ' days from '
-        || cast(min(calendar_date) as varchar)
+        || cast(min(calendar_date) as string)
             as uncovered_text
     from uncovered
     group by indicator_code, period_id, source_extract

@@ -151,7 +151,7 @@ period_parts as (
     union all
     select
         period_id as total_period_id,
-        cast(cast(left(period_id, 4) as integer) + 1 as varchar) || '-H1' as part_period_id
+        cast(cast(left(period_id, 4) as integer) + 1 as string) || '-H1' as part_period_id
     from total_periods
     where period_type = 'school_year'
     union all

@@ -52,8 +52,8 @@ absent_days as (
         child_key,
         school_id,
         {{ school_year_of('absence_date') }} as school_year,
-        cast(extract(year from absence_date) as varchar) || '-Q'
-        || cast(extract(quarter from absence_date) as varchar) as quarter_id,
+        cast(extract(year from absence_date) as string) || '-Q'
+        || cast(extract(quarter from absence_date) as string) as quarter_id,
         count(*) as absent_days
     from absence_days
     group by

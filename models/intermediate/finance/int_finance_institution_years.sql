@@ -57,7 +57,7 @@ from actuals
 inner join institution_years
     on
         actuals.cost_centre = institution_years.cost_centre
-        and cast(actuals.calendar_year as varchar) = institution_years.period_id
+        and cast(actuals.calendar_year as string) = institution_years.period_id
 left join corrected_budgets
     on
         actuals.cost_centre = corrected_budgets.cost_centre

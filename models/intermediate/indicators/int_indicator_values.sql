@@ -25,10 +25,10 @@
 
 {% for family in families %}
     select
-        cast(institution_id as varchar) as institution_id,
-        cast(indicator_code as varchar) as indicator_code,
-        cast(period_type as varchar) as period_type,
-        cast(period_id as varchar) as period_id,
+        cast(institution_id as string) as institution_id,
+        cast(indicator_code as string) as indicator_code,
+        cast(period_type as string) as period_type,
+        cast(period_id as string) as period_id,
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
         cast(n as bigint) as n,

@@ -12,9 +12,9 @@ snapshots as (
         type_lookup.sector,
         {{ dbt.hash("concat_ws('|', institutions.institution_name, institutions.institution_type,
             institutions.ownership, institutions.district, institutions.postal_code,
-            cast(institutions.normed_places as varchar), cast(institutions.play_area_m2 as varchar),
+            cast(institutions.normed_places as string), cast(institutions.play_area_m2 as string),
             institutions.cost_centre, coalesce(institutions.parent_institution_id, ''),
-            cast(institutions.opened_date as varchar), coalesce(cast(institutions.closed_date as varchar), ''))") }}
+            cast(institutions.opened_date as string), coalesce(cast(institutions.closed_date as string), ''))") }}
             as attribute_hash
     from {{ ref('stg_institutionsregister__institutions') }} as institutions
     inner join {{ ref('institution_types') }} as type_lookup

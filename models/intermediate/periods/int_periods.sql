@@ -20,7 +20,7 @@ half_years as (
 
     select
         'half_year' as period_type,
-        cast(years.n as varchar) || '-H' || cast(half.h as varchar) as period_id,
+        cast(years.n as string) || '-H' || cast(half.h as string) as period_id,
         case
             when half.h = 1 then {{ date_from_parts('years.n', 1, 1) }}
             else {{ date_from_parts('years.n', 7, 1) }}
@@ -30,8 +30,8 @@ half_years as (
             else {{ date_from_parts('years.n', 12, 31) }}
         end as period_end,
         case
-            when half.h = 1 then cast(years.n - 1 as varchar) || '-H2'
-            else cast(years.n as varchar) || '-H1'
+            when half.h = 1 then cast(years.n - 1 as string) || '-H2'
+            else cast(years.n as string) || '-H1'
         end as previous_period_id
     from years
     cross join halves as half
@@ -54,10 +54,10 @@ calendar_years as (
 
     select
         'calendar_year' as period_type,
-        cast(years.n as varchar) as period_id,
+        cast(years.n as string) as period_id,
         {{ date_from_parts('years.n', 1, 1) }} as period_start,
         {{ date_from_parts('years.n', 12, 31) }} as period_end,
-        cast(years.n - 1 as varchar) as previous_period_id
+        cast(years.n - 1 as string) as previous_period_id
     from years
 
 )

@@ -39,14 +39,14 @@ outcomes as (
 cells as (
     select
         'capacity_enrolled' as cell_kind,
-        district || '|' || institution_type || '|' || cast(month as varchar) as cell_key,
+        district || '|' || institution_type || '|' || cast(month as string) as cell_key,
         enrolled_children as n,
         1 as level_rank
     from capacity
     union all
     select
         'capacity_waiting' as cell_kind,
-        district || '|' || institution_type || '|' || cast(month as varchar) as cell_key,
+        district || '|' || institution_type || '|' || cast(month as string) as cell_key,
         waiting_children as n,
         1 as level_rank
     from capacity
@@ -54,7 +54,7 @@ cells as (
     union all
     select
         'capacity_offers' as cell_kind,
-        district || '|' || institution_type || '|' || cast(month as varchar) as cell_key,
+        district || '|' || institution_type || '|' || cast(month as string) as cell_key,
         offers as n,
         1 as level_rank
     from capacity
@@ -62,7 +62,7 @@ cells as (
     union all
     select
         'capacity_guarantee' as cell_kind,
-        district || '|' || institution_type || '|' || cast(month as varchar) as cell_key,
+        district || '|' || institution_type || '|' || cast(month as string) as cell_key,
         guarantee_requests as n,
         1 as level_rank
     from capacity
@@ -70,35 +70,35 @@ cells as (
     union all
     select
         'forecast_coverage' as cell_kind,
-        district || '|' || age_band || '|' || cast(year as varchar) as cell_key,
+        district || '|' || age_band || '|' || cast(year as string) as cell_key,
         enrolled_children as n,
         1 as level_rank
     from forecast
     union all
     select
         'property' as cell_kind,
-        institution_id || '|' || cast(year as varchar) as cell_key,
+        institution_id || '|' || cast(year as string) as cell_key,
         enrolled_children as n,
         0 as level_rank
     from property
     union all
     select
         'transition' as cell_kind,
-        from_institution_id || '|' || to_school_id || '|' || cast(school_start_year as varchar) as cell_key,
+        from_institution_id || '|' || to_school_id || '|' || cast(school_start_year as string) as cell_key,
         children as n,
         0 as level_rank
     from transitions
     union all
     select
         'transition_total' as cell_kind,
-        from_institution_id || '|' || cast(school_start_year as varchar) as cell_key,
+        from_institution_id || '|' || cast(school_start_year as string) as cell_key,
         children as n,
         1 as level_rank
     from outcomes
     union all
     select
         'transition_absence' as cell_kind,
-        from_institution_id || '|' || cast(school_start_year as varchar) as cell_key,
+        from_institution_id || '|' || cast(school_start_year as string) as cell_key,
         grade0_absence_children as n,
         1 as level_rank
     from outcomes
@@ -106,7 +106,7 @@ cells as (
     union all
     select
         'transition_wellbeing' as cell_kind,
-        from_institution_id || '|' || cast(school_start_year as varchar) as cell_key,
+        from_institution_id || '|' || cast(school_start_year as string) as cell_key,
         wellbeing_0_3_children as n,
         1 as level_rank
     from outcomes

@@ -23,35 +23,35 @@ property as (
 )
 
 select
-    'transitions_daycare|' || from_institution_id || '|' || cast(school_start_year as varchar) as relation_id,
-    'transition|' || from_institution_id || '|' || to_school_id || '|' || cast(school_start_year as varchar)
+    'transitions_daycare|' || from_institution_id || '|' || cast(school_start_year as string) as relation_id,
+    'transition|' || from_institution_id || '|' || to_school_id || '|' || cast(school_start_year as string)
         as cell_id,
     false as is_parent
 from transitions
 union all
 select distinct
-    'transitions_daycare|' || from_institution_id || '|' || cast(school_start_year as varchar) as relation_id,
-    'transition_total|' || from_institution_id || '|' || cast(school_start_year as varchar) as cell_id,
+    'transitions_daycare|' || from_institution_id || '|' || cast(school_start_year as string) as relation_id,
+    'transition_total|' || from_institution_id || '|' || cast(school_start_year as string) as cell_id,
     true as is_parent
 from transitions
 union all
 select
-    'transitions_school|' || to_school_id || '|' || cast(school_start_year as varchar) as relation_id,
-    'transition|' || from_institution_id || '|' || to_school_id || '|' || cast(school_start_year as varchar)
+    'transitions_school|' || to_school_id || '|' || cast(school_start_year as string) as relation_id,
+    'transition|' || from_institution_id || '|' || to_school_id || '|' || cast(school_start_year as string)
         as cell_id,
     false as is_parent
 from transitions
 union all
 select
-    'property_district|' || district || '|' || institution_type || '|' || cast(month_start as varchar)
+    'property_district|' || district || '|' || institution_type || '|' || cast(month_start as string)
         as relation_id,
-    'property|' || institution_id || '|' || cast(year as varchar) as cell_id,
+    'property|' || institution_id || '|' || cast(year as string) as cell_id,
     false as is_parent
 from property
 union all
 select distinct
     'property_district|' || property.district || '|' || property.institution_type || '|'
-    || cast(property.month_start as varchar) as relation_id,
+    || cast(property.month_start as string) as relation_id,
     cells.cell_id,
     true as is_parent
 from property
@@ -59,4 +59,4 @@ inner join cells
     on
         cells.cell_kind = 'capacity_enrolled'
         and cells.cell_key = property.district || '|' || property.institution_type || '|'
-        || cast(property.month_start as varchar)
+        || cast(property.month_start as string)

@@ -27,7 +27,7 @@ calendar_days as (
 school_days_per_year as (
 
     select
-        cast(extract(year from calendar_date) as varchar) as period_id,
+        cast(extract(year from calendar_date) as string) as period_id,
         sum(case when is_school_day then 1 else 0 end) as school_days
     from calendar_days
     group by extract(year from calendar_date)

@@ -40,7 +40,7 @@ quarter_numbers as (
 quarter_starts as (
 
     select
-        cast(years.calendar_year as varchar) || '-Q' || cast(numbers.n as varchar) as quarter_id,
+        cast(years.calendar_year as string) || '-Q' || cast(numbers.n as string) as quarter_id,
         {{ dbt.dateadd('month', '3 * (numbers.n - 1)', 'years.period_start') }} as quarter_start,
         {{ dbt.dateadd('month', '3 * numbers.n', 'years.period_start') }} as next_quarter_start
     from calendar_years as years

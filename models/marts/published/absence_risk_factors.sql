@@ -35,14 +35,14 @@ withheld as (
 )
 
 select
-    cast(factor as varchar) as factor,
-    cast(unit as varchar) as unit,  -- noqa: RF04
+    cast(factor as string) as factor,
+    cast(unit as string) as unit,  -- noqa: RF04
     cast(case when not is_suppressed then rate_ratio end as double) as rate_ratio,
     cast(case when not is_suppressed then ci_low end as double) as ci_low,
     cast(case when not is_suppressed then ci_high end as double) as ci_high,
     cast(case when not is_suppressed then pupils_exposed end as bigint) as pupils_exposed,
     cast(case when not is_suppressed then pupil_years end as bigint) as pupil_years,
-    cast(method as varchar) as method,  -- noqa: RF04
+    cast(method as string) as method,  -- noqa: RF04
     is_suppressed,
-    cast(suppression_reason as varchar) as suppression_reason
+    cast(suppression_reason as string) as suppression_reason
 from withheld

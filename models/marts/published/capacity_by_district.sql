@@ -23,24 +23,24 @@ flagged as (
     left join withheld as enrolled
         on
             enrolled.cell_id = 'capacity_enrolled|' || capacity.district || '|' || capacity.institution_type
-            || '|' || cast(capacity.month as varchar)
+            || '|' || cast(capacity.month as string)
     left join withheld as waiting
         on
             waiting.cell_id = 'capacity_waiting|' || capacity.district || '|' || capacity.institution_type
-            || '|' || cast(capacity.month as varchar)
+            || '|' || cast(capacity.month as string)
     left join withheld as offers
         on
             offers.cell_id = 'capacity_offers|' || capacity.district || '|' || capacity.institution_type
-            || '|' || cast(capacity.month as varchar)
+            || '|' || cast(capacity.month as string)
     left join withheld as guarantee
         on
             guarantee.cell_id = 'capacity_guarantee|' || capacity.district || '|' || capacity.institution_type
-            || '|' || cast(capacity.month as varchar)
+            || '|' || cast(capacity.month as string)
 )
 
 select
-    cast(district as varchar) as district,
-    cast(institution_type as varchar) as institution_type,
+    cast(district as string) as district,
+    cast(institution_type as string) as institution_type,
     cast(month as date) as month,
     cast(normed_places as bigint) as normed_places,
     cast(case when not is_enrolled_suppressed then enrolled_children end as bigint) as enrolled_children,

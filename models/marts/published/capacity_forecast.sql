@@ -19,12 +19,12 @@ flagged as (
     left join withheld
         on
             withheld.cell_id = 'forecast_coverage|' || forecast.district || '|' || forecast.age_band || '|'
-            || cast(forecast.year as varchar)
+            || cast(forecast.year as string)
 )
 
 select
-    cast(district as varchar) as district,
-    cast(age_band as varchar) as age_band,
+    cast(district as string) as district,
+    cast(age_band as string) as age_band,
     cast(year as integer) as year,
     cast(children_expected as bigint) as children_expected,
     cast(

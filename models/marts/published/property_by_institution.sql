@@ -18,11 +18,11 @@ flagged as (
         withheld.cell_id is not null as is_suppressed
     from property
     left join withheld
-        on withheld.cell_id = 'property|' || property.institution_id || '|' || cast(property.year as varchar)
+        on withheld.cell_id = 'property|' || property.institution_id || '|' || cast(property.year as string)
 )
 
 select
-    cast(institution_id as varchar) as institution_id,
+    cast(institution_id as string) as institution_id,
     cast(year as integer) as year,
     cast({{ round_double('gross_m2', 1) }} as double) as gross_m2,
     cast(case when not is_suppressed then {{ round_double('play_area_m2_per_child', 2) }} end as double)

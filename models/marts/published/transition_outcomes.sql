@@ -23,19 +23,19 @@ flagged as (
     left join withheld as total
         on
             total.cell_id = 'transition_total|' || outcomes.from_institution_id || '|'
-            || cast(outcomes.school_start_year as varchar)
+            || cast(outcomes.school_start_year as string)
     left join withheld as absence
         on
             absence.cell_id = 'transition_absence|' || outcomes.from_institution_id || '|'
-            || cast(outcomes.school_start_year as varchar)
+            || cast(outcomes.school_start_year as string)
     left join withheld as wellbeing
         on
             wellbeing.cell_id = 'transition_wellbeing|' || outcomes.from_institution_id || '|'
-            || cast(outcomes.school_start_year as varchar)
+            || cast(outcomes.school_start_year as string)
 )
 
 select
-    cast(from_institution_id as varchar) as from_institution_id,
+    cast(from_institution_id as string) as from_institution_id,
     cast(school_start_year as integer) as school_start_year,
     cast(case when not is_suppressed then children end as bigint) as children,
     cast(case when not is_absence_suppressed then {{ round_double('grade0_absence_pct', 1) }} end as double)
@@ -43,7 +43,7 @@ select
     cast(case when not is_wellbeing_suppressed then {{ round_double('wellbeing_0_3_mean', 2) }} end as double)
         as wellbeing_0_3_mean,
     is_suppressed,
-    cast(suppression_reason as varchar) as suppression_reason,
+    cast(suppression_reason as string) as suppression_reason,
     is_absence_suppressed,
     is_wellbeing_suppressed
 from flagged

@@ -21,14 +21,14 @@ flagged as (
         on
             withheld.cell_id
             = 'transition|' || transitions.from_institution_id || '|' || transitions.to_school_id
-            || '|' || cast(transitions.school_start_year as varchar)
+            || '|' || cast(transitions.school_start_year as string)
 )
 
 select
-    cast(from_institution_id as varchar) as from_institution_id,
-    cast(to_school_id as varchar) as to_school_id,
+    cast(from_institution_id as string) as from_institution_id,
+    cast(to_school_id as string) as to_school_id,
     cast(school_start_year as integer) as school_start_year,
     cast(case when not is_suppressed then children end as bigint) as children,
     is_suppressed,
-    cast(suppression_reason as varchar) as suppression_reason
+    cast(suppression_reason as string) as suppression_reason
 from flagged
