@@ -26,3 +26,10 @@
 {#- The data tests of the incremental models check the recomputed days only (their `where` config reads
     the same var in the yml, as generic test configs cannot call project macros): the days before were
     checked by the build that made them. -#}
+
+{#- The incremental models' materialization. Spark's Parquet tables cannot delete rows (delete_since), and
+    a build on another engine is always a full build (boernedata/build/engines.py), so on Spark they are
+    plain tables; with Delta tables on a cluster, `incremental` with the `merge` strategy would do. -#}
+{% macro incremental_materialization() -%}
+    {{ return('table' if target.type == 'spark' else 'incremental') }}
+{%- endmacro %}

@@ -65,3 +65,45 @@
 {% macro spark__round_double(expr, digits) -%}
     {{ postgres__round_double(expr, digits) }}
 {%- endmacro %}
+
+{#- string_agg of `expr` separated by `delimiter` in the order of `order_by` (an ORDER BY list). Spark
+    wants the order as WITHIN GROUP (PostgreSQL 15 does not know that form for string_agg). -#}
+{% macro ordered_string_agg(expr, delimiter, order_by) -%}
+    {{ return(adapter.dispatch('ordered_string_agg', 'boernedata')(expr, delimiter, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_string_agg(expr, delimiter, order_by) -%}
+    string_agg({{ expr }}, {{ delimiter }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro spark__ordered_string_agg(expr, delimiter, order_by) -%}
+    string_agg({{ expr }}, {{ delimiter }}) within group (order by {{ order_by }})
+{%- endmacro %}
+
+{#- (table_name, column_name) of every relation in schema `schema_name`, for tests that look at the
+    published interface. Spark's catalog has no information_schema: there the columns are listed from
+    the catalog when the test compiles (the tests run after the models). -#}
+{% macro schema_columns(schema_name) -%}
+    {{ return(adapter.dispatch('schema_columns', 'boernedata')(schema_name)) }}
+{%- endmacro %}
+
+{% macro default__schema_columns(schema_name) -%}
+    select table_name, column_name from information_schema.columns where table_schema = '{{ schema_name }}'
+{%- endmacro %}
+
+{% macro spark__schema_columns(schema_name) -%}
+    {%- set rows = [] -%}
+    {%- if execute -%}
+        {%- set schema_relation = api.Relation.create(schema=schema_name, identifier='') -%}
+        {%- for relation in adapter.list_relations_without_caching(schema_relation) -%}
+            {%- for column in adapter.get_columns_in_relation(relation) -%}
+                {%- do rows.append("('" ~ relation.identifier ~ "', '" ~ column.name ~ "')") -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if rows -%}
+        select table_name, column_name from values {{ rows | join(', ') }} as listed (table_name, column_name)
+    {%- else -%}
+        select cast(null as string) as table_name, cast(null as string) as column_name where false
+    {%- endif -%}
+{%- endmacro %}

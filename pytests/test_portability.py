@@ -35,6 +35,7 @@ DUCKDB_ONLY = {
     r"\bto_(?:seconds|minutes|hours|days|weeks|months|years)\s*\(": "n * interval '1 minute', dbt.dateadd",
     r"(?<![\w.])round\s*\(": "round_double (PostgreSQL has no round(double, n); Spark rounds otherwise)",
     r"\bvarchar\b": "string (Spark refuses varchar without a length; a domain on PostgreSQL)",
+    r"\bstring_agg\s*\(": "ordered_string_agg",
     r"//": "cast(ceil(cast(a as double) / b) as bigint) or a cast of a / b (integer division)",
 }
 # an engine's implementation of a dispatched macro, up to its endmacro

@@ -13,7 +13,7 @@
 -- Incremental (macros/incremental.sql): a nightly build recomputes only the days from
 -- boernedata:incremental_since on.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     pre_hook="{{ delete_since('attendance_date') }}",
 ) }}

@@ -57,7 +57,9 @@ segment_weights as (
         weighed.segment,
         segments.name_da,
         sum(weighed.weight) as segment_weight,
-        string_agg(weighed.evidence_da, '; ' order by weighed.weight desc, weighed.evidence_da asc)
+        {{ ordered_string_agg(
+            'weighed.evidence_da', "'; '", 'weighed.weight desc, weighed.evidence_da asc'
+        ) }}
             as evidence_da,
         row_number() over (
             partition by weighed.child_key, weighed.school_id, weighed.school_year

@@ -75,7 +75,8 @@ domain_totals as (
         institution_id,
         count(*) as indicators_worsening,
         {{ round_double(exact_sum('domain_score'), 2) }} as watch_score,
-        string_agg(reason_da, '. ' order by domain_score desc, watch_domain asc) || '.' as reasons_da
+        {{ ordered_string_agg('reason_da', "'. '", 'domain_score desc, watch_domain asc') }}
+        || '.' as reasons_da
     from reasons
     group by evaluated_period_id, institution_id
 
