@@ -93,11 +93,12 @@
 
 {% macro spark__schema_columns(schema_name) -%}
     {%- set rows = [] -%}
-    {%- if execute -%}
-        {%- set schema_relation = api.Relation.create(schema=schema_name, identifier='') -%}
-        {%- for relation in adapter.list_relations_without_caching(schema_relation) -%}
+    {%- if execute and run_query("show databases like '" ~ schema_name ~ "'").rows | length > 0 -%}
+        {#- show tables: namespace, tableName, isTemporary -#}
+        {%- for table in run_query('show tables in ' ~ schema_name).rows if not table[2] -%}
+            {%- set relation = api.Relation.create(schema=schema_name, identifier=table[1]) -%}
             {%- for column in adapter.get_columns_in_relation(relation) -%}
-                {%- do rows.append("('" ~ relation.identifier ~ "', '" ~ column.name ~ "')") -%}
+                {%- do rows.append("('" ~ table[1] ~ "', '" ~ column.name ~ "')") -%}
             {%- endfor -%}
         {%- endfor -%}
     {%- endif -%}
