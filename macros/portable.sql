@@ -108,3 +108,17 @@
         select cast(null as string) as table_name, cast(null as string) as column_name where false
     {%- endif -%}
 {%- endmacro %}
+
+{#- The timestamp of a date at a time of day (TIME): `date + time` on DuckDB and PostgreSQL; Spark adds
+    only days to a date. -#}
+{% macro date_at_time(date_expr, time_expr) -%}
+    {{ return(adapter.dispatch('date_at_time', 'boernedata')(date_expr, time_expr)) }}
+{%- endmacro %}
+
+{% macro default__date_at_time(date_expr, time_expr) -%}
+    ({{ date_expr }} + {{ time_expr }})
+{%- endmacro %}
+
+{% macro spark__date_at_time(date_expr, time_expr) -%}
+    cast(make_timestamp({{ date_expr }}, {{ time_expr }}) as timestamp_ntz)
+{%- endmacro %}

@@ -53,7 +53,7 @@ pieces as (
         pieces.institution_id,
         pieces.piece_start,
         pieces.piece_end,
-        pieces.place_factor * pieces.age_weight as child_weight
+        cast(pieces.place_factor as double) * pieces.age_weight as child_weight
     from {{ ref('int_daycare_leisure_enrollment_pieces') }} as pieces
     inner join person_keys
         on pieces.child_key = person_keys.child_key

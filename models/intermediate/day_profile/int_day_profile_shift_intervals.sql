@@ -26,8 +26,8 @@ shift_spans as (
     select
         institution_id,
         shift_date,
-        shift_date + start_time as shift_start,
-        shift_date + end_time
+        {{ date_at_time('shift_date', 'start_time') }} as shift_start,
+        {{ date_at_time('shift_date', 'end_time') }}
         + case when end_time < start_time then interval '1 day' else interval '0 day' end as shift_end
     from shifts
 
