@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def dev_output(env: dict[str, str]) -> dict:
     """profiles.yml's dev output, rendered with `env` as dbt renders env_var()."""
+
     def env_var(name: str, default: str | None = None) -> str:
         return env.get(name, os.environ.get(name, default))
 
