@@ -127,13 +127,17 @@ def datapakke_row(published: Path, out: Path, env: dict) -> tuple[str, str, str]
 def bi_queries(published: Path, repeat: int = 200) -> dict[str, tuple[float, float]]:
     con = duckdb.connect(str(published), read_only=True)
     institutions = [
-        r[0] for r in con.execute("select distinct institution_id from marts.institution_indicators")
+        r[0]
+        for r in con.execute("select distinct institution_id from marts.institution_indicators").fetchall()
     ]
-    codes = [r[0] for r in con.execute("select distinct indicator_code from marts.institution_indicators")]
+    codes = [
+        r[0]
+        for r in con.execute("select distinct indicator_code from marts.institution_indicators").fetchall()
+    ]
     periods = {
         code: [r[0] for r in con.execute(
             "select distinct period_id from marts.institution_indicators where indicator_code = ?", [code]
-        )]
+        ).fetchall()]
         for code in codes
     }  # fmt: skip
     rnd = random.Random(1)
