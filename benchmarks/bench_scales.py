@@ -1,5 +1,5 @@
 """Generate, land and build one or more scales, each step as a child process: wall time and peak RSS.
-The rows of docs/benchmarks.md's table "Generate, land and build by scale".
+Prints a markdown table for docs/benchmarks.md.
 
     .venv/bin/python benchmarks/bench_scales.py tiny small [--work /tmp/scales] [--seed 7] [--keep]
 

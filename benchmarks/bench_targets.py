@@ -1,4 +1,4 @@
-"""The speed targets of issue 28, side by side in one run (docs/benchmarks.md, "Targets").
+"""The speed targets of issue 28, side by side in one run (docs/benchmarks.md, "National scale").
 
     .venv/bin/python benchmarks/bench_targets.py --cph-raw /tmp/cph/raw --work /tmp/targets \
         [--national-raw /tmp/nat/raw] [--only-national] [--skip-datapakke]
@@ -82,10 +82,11 @@ def full_and_nightly(
     build chooses incremental by itself). Appends the two rows; returns the warehouse folder."""
     early, late, landing = work / "raw", work / "late", work / "landing"
     last = split_last_month(raw, early, late)
-    t, rss = run([*CLI, "land", "--raw", str(early), "--landing", str(landing), "--no-progress"], env)
-    print(f"{scale} land (all but {last}): {t:.1f} s, peak RSS {rss:.1f} GB", flush=True)
+    land = [*CLI, "land", "--raw", str(early), "--landing", str(landing), "--no-progress"]
     warehouse = work / "warehouse" / "boernedata.duckdb"
     build = [*CLI, "build", "--landing", str(landing), "--warehouse", str(warehouse)]
+    t, rss = run(land, env)
+    print(f"{scale} land (all but {last}): {t:.1f} s, peak RSS {rss:.1f} GB", flush=True)
     full, full_rss = run(build, env)
     shown = f"{full:.1f} s" if full < 600 else f"{full / 60:.1f} min"
     rows.append(
@@ -93,9 +94,7 @@ def full_and_nightly(
     )
     print(rows[-1], flush=True)
     shutil.copytree(late, early, dirs_exist_ok=True, copy_function=os.link)
-    land_t, land_rss = run(
-        [*CLI, "land", "--raw", str(early), "--landing", str(landing), "--no-progress"], env
-    )
+    land_t, land_rss = run(land, env)  # the same raw folder, now with the last month in it
     nightly, nightly_rss = run(build, env)
     rows.append((
         f"{scale} nightly incremental (month {last} of every monthly extract)",
@@ -126,20 +125,14 @@ def datapakke_row(published: Path, out: Path, env: dict) -> tuple[str, str, str]
 
 def bi_queries(published: Path, repeat: int = 200) -> dict[str, tuple[float, float]]:
     con = duckdb.connect(str(published), read_only=True)
-    institutions = [
-        r[0]
-        for r in con.execute("select distinct institution_id from marts.institution_indicators").fetchall()
-    ]
-    codes = [
-        r[0]
-        for r in con.execute("select distinct indicator_code from marts.institution_indicators").fetchall()
-    ]
-    periods = {
-        code: [r[0] for r in con.execute(
-            "select distinct period_id from marts.institution_indicators where indicator_code = ?", [code]
-        ).fetchall()]
-        for code in codes
-    }  # fmt: skip
+
+    def distinct(column: str, where: str = "true", params: list | None = None) -> list:
+        sql = f"select distinct {column} from marts.institution_indicators where {where}"
+        return [r[0] for r in con.execute(sql, params or []).fetchall()]
+
+    institutions = distinct("institution_id")
+    codes = distinct("indicator_code")
+    periods = {code: distinct("period_id", "indicator_code = ?", [code]) for code in codes}
     rnd = random.Random(1)
     queries = {
         "one institution over time": (
