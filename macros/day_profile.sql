@@ -18,9 +18,15 @@
     {{ slots }}
 {%- endmacro %}
 
+{#- The timestamp of clock time `hh_mm` (a 'HH:MM' var) on day `date_expr`: a date plus a TIME, not a string
+    cast to an interval (Spark casts '06:00' to a NULL interval). -#}
+{% macro day_profile_time_on(date_expr, hh_mm) -%}
+    {{ date_at_time(date_expr, "cast('" ~ hh_mm ~ "' as time)") }}
+{%- endmacro %}
+
 {#- Seconds from the first slot's start on day `date_expr` to timestamp `ts_expr` (negative before it). -#}
 {% macro day_profile_offset_seconds(ts_expr, date_expr) -%}
-    ({{ epoch_seconds(ts_expr) }} - {{ epoch_seconds('cast(' ~ date_expr ~ ' as timestamp) + cast(\'' ~ var('boernedata:day_profile_first_slot') ~ '\' as interval)') }})
+    ({{ epoch_seconds(ts_expr) }} - {{ epoch_seconds(day_profile_time_on(date_expr, var('boernedata:day_profile_first_slot'))) }})
 {%- endmacro %}
 
 {#- The first slot an interval starting `offset` seconds after the first slot covers, cut to the grid. -#}

@@ -3,9 +3,9 @@
 Marker `engines`: not part of `make test` (pyproject's addopts deselect it); `make test-engines` installs
 requirements-engines.lock, starts the project-local PostgreSQL server (scripts/postgres.sh) and runs
 these. The tiny municipality is built through the CLI on DuckDB (the suite's tiny_pipeline) and again with
-`boernedata build --target postgres` from the same landing zone; every published table must hold the
-same rows on both engines (doubles within 1e-9), and `dbt build` there runs every unit test and data
-test of the project on that engine.
+`boernedata build --target postgres` and `--target spark` from the same landing zone; every published
+table must hold the same rows on each engine as on DuckDB (doubles within 1e-9), and `dbt build` there
+runs every unit test and data test of the project on that engine.
 """
 
 from __future__ import annotations
@@ -113,6 +113,68 @@ def test_postgres_publishes_what_duckdb_publishes(tiny_pipeline, postgres_build)
             if found:
                 problems[table] = found
     assert problems == {}
+
+
+def _duckdb_columns(con, table: str) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() where schema_name = 'marts' "
+            "and table_name = ? order by column_index",
+            [table],
+        ).fetchall()
+    ]
+
+
+@pytest.fixture(scope="session")
+def spark_build(tiny_pipeline):
+    """`boernedata build --target spark` of the tiny landing zone, then a Spark session on its catalog."""
+    try:
+        engines.preflight(engines.SPARK)
+    except engines.EngineUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    root = tiny_pipeline.root / "spark"
+    catalog = {
+        "BOERNEDATA_SPARK_WAREHOUSE": str(root / "spark-warehouse"),
+        "BOERNEDATA_SPARK_METASTORE": str(root / "spark-metastore"),
+        "BOERNEDATA_SPARK_DRIVER_MEMORY": "2g",
+    }
+    env = {**tiny_pipeline.env, **catalog}
+    proc = run_cli(env, "build", "--target", "spark", "--warehouse", str(root / "boernedata.duckdb"))
+    assert proc.returncode == 0, f"{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}"
+    from pyspark.sql import SparkSession
+
+    saved = {k: os.environ.get(k) for k in catalog}
+    os.environ.update(catalog)  # spark_conf reads the catalog's place from the environment, as dbt does
+    try:
+        builder = SparkSession.builder.enableHiveSupport().config("spark.driver.memory", "1g")
+        for key, value in engines.spark_conf().items():
+            builder = builder.config(key, value)
+        spark = builder.getOrCreate()
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    yield proc, spark
+    spark.stop()
+
+
+def test_spark_publishes_what_duckdb_publishes(tiny_pipeline, spark_build):
+    proc, spark = spark_build
+    assert "built on spark" in proc.stdout
+    con = duckdb.connect(str(tiny_pipeline.published_db), read_only=True)
+    problems = {}
+    for table in (t for t in PUBLISHED_TABLES if t not in DUCKDB_ONLY_TABLES):
+        frame = spark.table(f"marts.{table}")
+        assert frame.columns == _duckdb_columns(con, table), f"marts.{table}: columns differ"
+        found = same_rows(
+            con.execute(f"select * from marts.{table}").fetchall(), [tuple(r) for r in frame.collect()]
+        )
+        if found:
+            problems[table] = found
+    assert problems == {}
+    assert not spark.catalog.tableExists("marts.absence_risk_factors")  # a Python model: DuckDB only
 
 
 def test_unreachable_postgres_is_one_line_and_exit_2(tiny_pipeline):

@@ -37,6 +37,7 @@ DUCKDB_ONLY = {
     r"\bvarchar\b": "string (Spark refuses varchar without a length; a domain on PostgreSQL)",
     r"\bstring_agg\s*\(": "ordered_string_agg",
     r"//": "cast(ceil(cast(a as double) / b) as bigint) or a cast of a / b (integer division)",
+    r"\bas\s+interval\b": "date_at_time(d, cast('06:00' as time)) (Spark casts '06:00' to a NULL interval)",
 }
 # an engine's implementation of a dispatched macro, up to its endmacro
 ENGINE_MACRO = re.compile(r"{%-?\s*macro\s+(default|duckdb|postgres|spark)__.*?{%-?\s*endmacro\s*-?%}", re.S)
@@ -57,6 +58,8 @@ def test_finds_duckdb_only_constructs():
     assert findings("select cast(x as varchar)") and findings("select cast(x as string)") == []
     new_in_issue_25 = "select median(x), epoch(ts), d - to_months(3), a // b, 100.0 * a / b, round(x, 1)"
     assert len(findings(new_in_issue_25)) == 6
+    assert findings("select cast(d as timestamp) + cast('06:00' as interval)")
+    assert findings("select {{ date_at_time('d', \"cast('06:00' as time)\") }}") == []
     assert findings("select {{ median_of('x') }}, 1.4826 * y, {{ round_double('x', 1) }}") == []
     assert findings("{% macro default__s() %}select unnest(range(1, 2)){% endmacro %}") == []
     assert findings("-- unnest(range()) in a comment\nselect 1") == []

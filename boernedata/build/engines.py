@@ -178,24 +178,46 @@ def load_postgres(landing: Path, server: PostgresServer, tmp_dir: Path) -> dict[
 # --- Spark: external tables over the landed folders --------------------------------------------------------
 
 
-def spark_ddl(landing: Path) -> list[str]:
-    """The statements that make every landed folder an external Parquet table (schema from the files)."""
+def spark_ddl(landing: Path) -> tuple[list[str], list[str]]:
+    """(the relations to replace, the statements that make every landed folder an external Parquet
+    table). A folder with a TIME column stored as milliseconds (pyarrow's time32, which the landing
+    writes) becomes a table `<extract>__files` that reads it as an integer and a view `<extract>` that
+    turns it into a TIME: Spark reads only microsecond TIME columns as TIME."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     duck = duckdb.connect()
-    statements = []
+    statements, names = [], []
     for schema in sorted({s for s, _, _ in sources(landing)}):
         statements.append(f"create database if not exists {schema}")
     for schema, table, folder in sources(landing):
         # The column list is given, not inferred: Spark skips files named _* (the empty schema files).
         relation = f"read_parquet('{folder}/*.parquet', union_by_name = true)"
         cols = duck.execute(f"describe select * from {relation}").fetchall()
-        ddl = ", ".join(f"`{name}` {_spark_type(dtype)}" for name, dtype, *_ in cols)
-        statements.append(f"drop table if exists {schema}.{table}")
+        files = sorted(folder.glob("*.parquet"), key=lambda f: (f.name.startswith("_"), f.name))
+        arrow = pq.read_schema(files[0])  # a delivery's file, as Spark reads them (it skips _schema)
+        millis = {
+            name
+            for name, dtype, *_ in cols
+            if dtype == "TIME" and name in arrow.names and arrow.field(name).type == pa.time32("ms")
+        }
+        ddl = ", ".join(
+            f"`{name}` {'int' if name in millis else _spark_type(dtype)}" for name, dtype, *_ in cols
+        )
+        table_files = f"{schema}.{table}__files" if millis else f"{schema}.{table}"
+        names += [f"{schema}.{table}", f"{schema}.{table}__files"]
         statements.append(
-            f"create table {schema}.{table} ({ddl}) using parquet location '{folder}' "
+            f"create table {table_files} ({ddl}) using parquet location '{folder}' "
             "options (mergeSchema 'true')"
         )
+        if millis:
+            select = ", ".join(
+                f"time_from_millis(`{name}`) as `{name}`" if name in millis else f"`{name}`"
+                for name, *_ in cols
+            )
+            statements.append(f"create view {schema}.{table} as select {select} from {table_files}")
     duck.close()
-    return statements
+    return names, statements
 
 
 _SPARK_TYPES = {
@@ -256,7 +278,13 @@ def _register_spark(landing: Path) -> None:
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     try:
-        for statement in spark_ddl(landing):
+        names, statements = spark_ddl(landing)
+        for name in names:
+            # a view and a table are dropped by different statements; an external table's files stay
+            if spark.catalog.tableExists(name):
+                kind = "view" if spark.catalog.getTable(name).tableType == "VIEW" else "table"
+                spark.sql(f"drop {kind} {name}")
+        for statement in statements:
             spark.sql(statement)
     finally:
         spark.stop()

@@ -21,8 +21,8 @@ child_days as (
         {{ iso_day_of_week('attendance_date') }} as weekday,
         {{ day_profile_offset_seconds('first_check_in', 'attendance_date') }} as from_offset,
         {{ day_profile_offset_seconds(
-            "coalesce(last_check_out, cast(attendance_date as timestamp) + cast('"
-            ~ var('boernedata:day_profile_closing_time') ~ "' as interval))",
+            'coalesce(last_check_out, '
+            ~ day_profile_time_on('attendance_date', var('boernedata:day_profile_closing_time')) ~ ')',
             'attendance_date',
         ) }} as until_offset
     from {{ ref('int_child_attendance_days') }}

@@ -47,54 +47,65 @@ state_0 as {{ cte_materialized() }} (
 
 {% for round in range(1, rounds + 1) %}
     {%- set previous = 'state_' ~ (round - 1) %}
+    {%- if disclosure_single_reference_rounds() %}
 
-    violations_{{ round }} as {{ cte_materialized() }} (
+        state_{{ round }} as (
 
-        {{ disclosure_violations('relations', previous) }}
+            {{ disclosure_next_state('cells', 'relations', 'links', previous, round) }}
 
-    ),
+        ),
+    {%- else %}
 
-    picks_{{ round }} as (
+        violations_{{ round }} as {{ cte_materialized() }} (
 
-        {{ disclosure_picks('violations_' ~ round, 'relations', previous) }}
+            {{ disclosure_violations('relations', previous) }}
 
-    ),
+        ),
 
-    newly_withheld_{{ round }} as (
+        picks_{{ round }} as (
 
-        select cell_id from picks_{{ round }}
-        union
-        select links.to_cell_id as cell_id
-        from links
-        inner join {{ previous }} as withheld
-            on links.from_cell_id = withheld.cell_id
-        where withheld.is_withheld
-        union
-        select links.to_cell_id as cell_id
-        from links
-        inner join picks_{{ round }} as picks
-            on links.from_cell_id = picks.cell_id
+            {{ disclosure_picks('violations_' ~ round, 'relations', previous) }}
 
-    ),
+        ),
 
-    state_{{ round }} as {{ cte_materialized() }} (
+        newly_withheld_{{ round }} as (
 
-        -- a semi-join, not a left join: the same rows, and PostgreSQL's row estimate stays one a cell
-        -- instead of growing with every round (docs/engines.md)
-        select
-            prev.cell_id,
-            prev.n,
-            prev.level_rank,
-            prev.is_withheld
-            or prev.cell_id in (select newly.cell_id from newly_withheld_{{ round }} as newly) as is_withheld,
-            case
-                when prev.is_withheld then prev.withheld_in_round
-                when prev.cell_id in (select newly.cell_id from newly_withheld_{{ round }} as newly)
-                    then {{ round }}
-            end as withheld_in_round
-        from {{ previous }} as prev
+            select cell_id from picks_{{ round }}
+            union
+            select links.to_cell_id as cell_id
+            from links
+            inner join {{ previous }} as withheld
+                on links.from_cell_id = withheld.cell_id
+            where withheld.is_withheld
+            union
+            select links.to_cell_id as cell_id
+            from links
+            inner join picks_{{ round }} as picks
+                on links.from_cell_id = picks.cell_id
 
-    ),
+        ),
+
+        state_{{ round }} as {{ cte_materialized() }} (
+
+            -- a semi-join, not a left join: the same rows, and PostgreSQL's row estimate stays one a cell
+            -- instead of growing with every round (docs/engines.md)
+            select
+                prev.cell_id,
+                prev.n,
+                prev.level_rank,
+                prev.is_withheld
+                or prev.cell_id in (
+                    select newly.cell_id from newly_withheld_{{ round }} as newly
+                ) as is_withheld,
+                case
+                    when prev.is_withheld then prev.withheld_in_round
+                    when prev.cell_id in (select newly.cell_id from newly_withheld_{{ round }} as newly)
+                        then {{ round }}
+                end as withheld_in_round
+            from {{ previous }} as prev
+
+        ),
+    {%- endif %}
 {% endfor %}
 
 final as (

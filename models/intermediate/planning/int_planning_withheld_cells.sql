@@ -28,28 +28,37 @@ state_0 as {{ cte_materialized() }} (
 ),
 {% for round in range(1, rounds + 1) %}
     {%- set previous = 'state_' ~ (round - 1) %}
-    violations_{{ round }} as {{ cte_materialized() }} (
-        {{ disclosure_violations('relations', previous) }}
-    ),
+    {%- if disclosure_single_reference_rounds() %}
 
-    picks_{{ round }} as (
-        {{ disclosure_picks('violations_' ~ round, 'relations', previous) }}
-    ),
+        state_{{ round }} as (
 
-    state_{{ round }} as {{ cte_materialized() }} (
-        select
-            {{ previous }}.cell_id,
-            {{ previous }}.n,
-            {{ previous }}.level_rank,
-            {{ previous }}.is_withheld or picks_{{ round }}.cell_id is not null as is_withheld,
-            case
-                when {{ previous }}.is_withheld then {{ previous }}.withheld_in_round
-                when picks_{{ round }}.cell_id is not null then {{ round }}
-            end as withheld_in_round
-        from {{ previous }}
-        left join picks_{{ round }}
-            on {{ previous }}.cell_id = picks_{{ round }}.cell_id
-    ),
+            {{ disclosure_next_state('cells', 'relations', none, previous, round) }}
+
+        ),
+    {%- else %}
+        violations_{{ round }} as {{ cte_materialized() }} (
+            {{ disclosure_violations('relations', previous) }}
+        ),
+
+        picks_{{ round }} as (
+            {{ disclosure_picks('violations_' ~ round, 'relations', previous) }}
+        ),
+
+        state_{{ round }} as {{ cte_materialized() }} (
+            select
+                {{ previous }}.cell_id,
+                {{ previous }}.n,
+                {{ previous }}.level_rank,
+                {{ previous }}.is_withheld or picks_{{ round }}.cell_id is not null as is_withheld,
+                case
+                    when {{ previous }}.is_withheld then {{ previous }}.withheld_in_round
+                    when picks_{{ round }}.cell_id is not null then {{ round }}
+                end as withheld_in_round
+            from {{ previous }}
+            left join picks_{{ round }}
+                on {{ previous }}.cell_id = picks_{{ round }}.cell_id
+        ),
+    {%- endif %}
 {% endfor %}
 final as (
     select * from state_{{ rounds }}
