@@ -213,7 +213,7 @@ uncovered_per_period as (
     select
         indicator_code,
         period_id,
-        {{ dbt.listagg('uncovered_text', "'; '", 'order by uncovered_text') }} as uncovered
+        {{ ordered_string_agg('uncovered_text', "'; '", 'uncovered_text') }} as uncovered
     from uncovered_per_extract
     group by indicator_code, period_id
 

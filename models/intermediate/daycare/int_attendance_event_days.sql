@@ -61,6 +61,8 @@ select
     attendance_date,
     first_check_in,
     last_check_out,
-    {{ dbt.datediff('first_check_in', 'last_check_out', 'second') -}}
-    / 3600.0 as attended_hours
+    -- a double division: Spark divides a bigint by the literal 3600.0 as a decimal of 6 places
+    cast(
+        {{ dbt.datediff('first_check_in', 'last_check_out', 'second') }} as double  -- noqa: LT05
+    ) / 3600 as attended_hours
 from checked_in_days
