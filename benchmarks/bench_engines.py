@@ -6,9 +6,11 @@
 Without --landing, the scale is generated and landed into --work first (the land time is reported).
 Each engine then runs `boernedata build --target <engine>` as a child process from the same landing
 zone: wall time, the PostgreSQL load step's time (from the build's own line), and peak memory: the
-largest resident set of the build's process tree (the kernel's high-water mark, read in a wrapper
-process per build) plus, for PostgreSQL, the largest proportional set size (PSS, so shared buffers count
-once) of the server's processes, sampled every 0.2 s. The PostgreSQL server must run
+largest resident set of one process of the build (the kernel's high-water mark, read in a wrapper
+process per build); the largest sum of the resident sets of the build's process tree, sampled every
+0.2 s (Spark's JVM is a grandchild that pyspark never waits for, so the high-water mark misses it); and,
+for PostgreSQL, the largest proportional set size (PSS, so shared buffers count once) of the server's
+processes, sampled alike. The PostgreSQL server must run
 (scripts/postgres.sh start); requirements-engines.lock must be installed.
 """
 
@@ -49,31 +51,63 @@ def postgres_pss_kib() -> int:
     return total
 
 
+def tree_rss_kib(root: int) -> int:
+    """The summed resident set (KiB) of process `root`'s descendants."""
+    parents: dict[int, int] = {}
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(pid)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - tree
+        tree |= frontier
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
 def timed_child(cmd: list[str], env: dict, sample_postgres: bool) -> dict:
-    peak = {"server": 0}
+    peak = {"server": 0, "tree": 0}
     done = threading.Event()
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRAPPER, *cmd],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
     def sample() -> None:
         while not done.wait(0.2):
-            peak["server"] = max(peak["server"], postgres_pss_kib())
+            peak["tree"] = max(peak["tree"], tree_rss_kib(proc.pid))
+            if sample_postgres:
+                peak["server"] = max(peak["server"], postgres_pss_kib())
 
     sampler = threading.Thread(target=sample, daemon=True)
-    if sample_postgres:
-        sampler.start()
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", WRAPPER, *cmd], env=env, capture_output=True, text=True, check=False
-    )
+    sampler.start()
+    stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - started
     done.set()
     if proc.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} exited {proc.returncode}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
-    rss_kib = int(proc.stderr.strip().splitlines()[-1])
+        sys.exit(f"{' '.join(cmd)} exited {proc.returncode}\n{stdout[-4000:]}\n{stderr[-4000:]}")
+    rss_kib = int(stderr.strip().splitlines()[-1])
     return {
         "seconds": seconds,
         "rss_mib": rss_kib / 1024,
+        "tree_mib": peak["tree"] / 1024,
         "server_mib": peak["server"] / 1024,
-        "out": proc.stdout,
+        "out": stdout,
     }
 
 
@@ -110,7 +144,7 @@ def main() -> None:
         land = timed_child(
             [*CLI, "land", "--raw", str(raw), "--landing", str(landing), "--no-progress"], env, False
         )
-        rows.append(("land (all engines)", land["seconds"], None, land["rss_mib"], None))
+        rows.append(("land (all engines)", land["seconds"], None, land["rss_mib"], land["tree_mib"], None))
     for engine in args.engines.split(","):
         warehouse = args.work / engine / "boernedata.duckdb"
         cmd = [*CLI, "build", "--landing", str(landing), "--warehouse", str(warehouse), "--target", engine]
@@ -118,15 +152,29 @@ def main() -> None:
         load = re.search(r"into PostgreSQL \S+ in ([0-9.]+) s", result["out"])
         load_s = float(load.group(1)) if load else None
         server = result["server_mib"] if engine == "postgres" else None
-        rows.append((f"build --target {engine}", result["seconds"], load_s, result["rss_mib"], server))
+        rows.append(
+            (
+                f"build --target {engine}",
+                result["seconds"],
+                load_s,
+                result["rss_mib"],
+                result["tree_mib"],
+                server,
+            )
+        )
 
     print(f"landing: {landing}")
-    print("| step | wall time | of it: load | peak RSS of the build | peak PSS of the server |")
-    print("|---|---:|---:|---:|---:|")
-    for step, seconds, load_s, rss, server in rows:
+    print(
+        "| step | wall time | of it: load | peak RSS, largest process | peak RSS, process tree | "
+        "peak PSS of the server |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    for step, seconds, load_s, rss, tree, server in rows:
         load_text = f"{load_s:.1f} s" if load_s is not None else "—"
         server_text = f"{server:,.0f} MiB" if server else "—"
-        print(f"| {step} | {seconds:.1f} s | {load_text} | {rss:,.0f} MiB | {server_text} |")
+        print(
+            f"| {step} | {seconds:.1f} s | {load_text} | {rss:,.0f} MiB | {tree:,.0f} MiB | {server_text} |"
+        )
 
 
 if __name__ == "__main__":
