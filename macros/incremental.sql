@@ -23,6 +23,39 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Half-year-grain incremental models (the day profile's child side, issue 28): on an incremental run they
+    recompute, whole, every half-year that ends on or after `boernedata:incremental_since` (a half-year the
+    recomputed days reach is counted again from its first day) and keep the earlier ones. Half-year ids
+    ('2026-H2') sort as the half-years do. -#}
+{% macro delete_half_years_since() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ is_recomputed_half_year('period_id') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A filter on a half-year id: on an incremental run, the half-years being recomputed. -#}
+{% macro is_recomputed_half_year(period_id_expr) -%}
+    {%- if is_incremental() -%}
+        {{ period_id_expr }} >= {{ half_year_of(incremental_since()) }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A filter for such a model's day-grain input: on an incremental run, the days of the recomputed
+    half-years. -#}
+{% macro is_in_recomputed_half_year(date_expr) -%}
+    {%- if is_incremental() -%}
+        {{ date_expr }} >= {{ date_from_parts(
+            half_year_year_of(incremental_since()),
+            '(' ~ half_year_half_of(incremental_since()) ~ ') * 6 - 5',
+            1,
+        ) }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The data tests of the incremental models check the recomputed days only (their `where` config reads
     the same var in the yml, as generic test configs cannot call project macros): the days before were
     checked by the build that made them. -#}

@@ -10,7 +10,21 @@
 
 {#- The half-year id ('2025-H1') a date expression falls in. -#}
 {% macro half_year_of(date_expr) -%}
-    cast(extract(year from {{ date_expr }}) as string) || case when extract(month from {{ date_expr }}) <= 6 then '-H1' else '-H2' end
+    {{ half_year_id(half_year_year_of(date_expr), half_year_half_of(date_expr)) }}
+{%- endmacro %}
+
+{#- A half-year as two integers, year and half (1 or 2): cheaper than the id string to carry through a join
+    and a grouping of tens of millions of rows; half_year_id makes the id once the rows are few. -#}
+{% macro half_year_year_of(date_expr) -%}
+    extract(year from {{ date_expr }})
+{%- endmacro %}
+
+{% macro half_year_half_of(date_expr) -%}
+    case when extract(month from {{ date_expr }}) <= 6 then 1 else 2 end
+{%- endmacro %}
+
+{% macro half_year_id(year_expr, half_expr) -%}
+    (cast({{ year_expr }} as string) || case when {{ half_expr }} = 1 then '-H1' else '-H2' end)
 {%- endmacro %}
 
 {#- A date from integer year, month and day expressions (dispatched: docs/engines.md). -#}

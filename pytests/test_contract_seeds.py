@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import re
 
+import yaml
+
 from boernedata import contracts, settings
 
 COVERAGE_OF_PERIOD = {
@@ -30,3 +32,13 @@ def test_delivered_periods_reads_every_landed_extract():
     )
     listed = {f"{system}/{extract}" for system, extract in re.findall(r"\('(\w+)', '(\w+)'\)", sql)}
     assert listed == {e.key for e in contracts.EXTRACTS}
+
+
+def test_every_extract_is_the_dbt_source_of_its_name():
+    """An incremental build selects `source:<system>.<extract>+` for each changed extract
+    (boernedata/build/incremental.py): each must name a declared dbt source table."""
+    declared = set()
+    for path in (settings.PROJECT_DIR / "models" / "staging").glob("*/_*__sources.yml"):
+        for source in yaml.safe_load(path.read_text("utf-8"))["sources"]:
+            declared |= {f"{source['name']}/{table['name']}" for table in source["tables"]}
+    assert {e.key for e in contracts.EXTRACTS} <= declared

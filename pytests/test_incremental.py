@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -22,13 +23,21 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import run_cli
 
+from boernedata import landing_zone as zone
 from boernedata import settings
+from boernedata.build import incremental
 
 pytestmark = pytest.mark.slow
 
 EVENT_EXTRACTS = ("kbhbarn/fremmoede", "aula/kommegaa", "kbhbarn/fravaer", "skoleadm/fravaer")
 LATER_MONTHS = ("2026-04", "2026-05", "2026-06")
-INCREMENTAL_MODELS = ("int_attendance_event_days", "int_child_attendance_days", "int_pupil_absence_days")
+INCREMENTAL_MODELS = (
+    "int_attendance_event_days",
+    "int_child_attendance_days",
+    "int_pupil_absence_days",
+    "int_day_profile_child_intervals",
+    "int_day_profile_person_counts",
+)
 
 
 def _split_raw(full: Path, early: Path, later: Path) -> None:
@@ -97,3 +106,28 @@ def test_incremental_build_equals_a_full_rebuild(tiny_pipeline, tmp_path: Path):
         a = _table(nightly, f"intermediate.{model}", "all")
         b = _table(full, f"intermediate.{model}", "all")
         assert a == b, f"{model}: {len(a)} rows incrementally, {len(b)} rebuilt"
+
+
+def test_a_redelivered_rota_month_moves_the_recomputed_days_back(tmp_path: Path):
+    """The day profile's half-year counts read the rota (int_day_profile_person_counts): a re-delivered
+    month of it must move boernedata:incremental_since back to its earliest shift, like an event file."""
+    path = zone.landed_file(tmp_path, "hr/vagtplan", "2025-03")
+    path.parent.mkdir(parents=True)
+    shifts = pa.table({"shift_date": pa.array([date(2025, 3, 31), date(2025, 2, 27)], pa.date32())})
+    pq.write_table(shifts, path)
+    record = {"extract": "hr/vagtplan", "period": "2025-03", "status": zone.REPLACED}
+    assert incremental._earliest_touched(tmp_path, [record]) == date(2025, 2, 27)
+
+
+def test_an_incremental_run_builds_what_reads_the_changed_extracts():
+    plan = incremental.Plan(
+        "incremental", "new months", date(2026, 7, 1), 2, ["aula/kommegaa", "kbhbarn/fremmoede"]
+    )
+    args = incremental.dbt_arguments(plan, [])
+    selected = args[args.index("--select") + 1 :]
+    assert selected == ["source:aula.kommegaa+", "source:kbhbarn.fremmoede+", "stg_landing__persons"]
+    assert "builds what reads aula/kommegaa, kbhbarn/fremmoede" in plan.describe()
+    # a caller's own selection is kept as it is; a full refresh selects nothing
+    assert "--select" not in incremental.dbt_arguments(plan, ["--select", "marts"])
+    assert "--select" not in incremental.dbt_arguments(plan, ["-s=marts"])
+    assert incremental.dbt_arguments(incremental.Plan("full", "code changed"), []) == ["--full-refresh"]

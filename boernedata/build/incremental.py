@@ -3,7 +3,9 @@
 The event-heavy models (check-in events -> child-days, absence registrations -> pupil-days, and the
 expected days on them: int_attendance_event_days, int_child_attendance_days, int_pupil_absence_days) are
 dbt incremental models: on an incremental run they delete and recompute only the rows dated on or after
-`boernedata:incremental_since` (macros/incremental.sql). This module chooses that date, or a full
+`boernedata:incremental_since` (macros/incremental.sql). The day profile's half-year counts on them
+(int_day_profile_child_intervals, int_day_profile_person_counts, which also read the rota) recompute
+every half-year that date reaches, whole. This module chooses that date, or a full
 refresh, by comparing the landing ledger and the project with what the current publication was built
 from (its manifest):
 
@@ -17,8 +19,12 @@ from (its manifest):
   window. The lookback absorbs what a re-delivery removes: a replaced file may have held late corrections
   dated before its period (an absence registration corrected weeks later), which the new file no longer
   has; the window (BOERNEDATA_INCREMENTAL_LOOKBACK_DAYS, default 92) is how far back such corrections
-  reach. Deliveries of extracts the incremental models do not read change nothing here: every other
-  model is rebuilt whole on every run anyway.
+  reach. Deliveries of extracts the incremental models do not read change nothing here.
+
+An incremental run builds only the nodes downstream of the extracts with new or re-delivered deliveries
+(`selection`): the incremental models recompute their recent days or half-years, the other models there
+are rebuilt whole, and a model upstream of no changed extract keeps its table, as its inputs are what
+the last build read.
 
 The rule is: never publish a state that a full rebuild of the same landing state would not. A test lands
 months, builds, lands more months and a corrected earlier month, builds incrementally, and compares with
@@ -53,6 +59,7 @@ DATED_EXTRACTS: dict[str, str] = {
     "aula/kommegaa": "timestamp",
     "kbhbarn/fravaer": "from_date",
     "skoleadm/fravaer": "date",
+    "hr/vagtplan": "shift_date",
 }
 # Extracts read by the incremental models whose delivery covers a known span: their period start.
 PERIOD_EXTRACTS = ("kbhbarn/lukkedage", "skoleadm/skolekalender")
@@ -69,13 +76,19 @@ class Plan:
     reason: str
     since: dt.date | None = None
     new_deliveries: int = 0
-    dbt_args: list[str] = field(default_factory=list)
+    # the extracts with new or re-delivered deliveries: an incremental run builds what reads them
+    changed_extracts: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         if self.mode == "full":
             return f"full refresh: {self.reason}"
         since = self.since.isoformat() if self.since else "nothing to recompute"
-        return f"incremental from {since}: {self.reason}"
+        built = (
+            f"; builds what reads {', '.join(self.changed_extracts)}, the rest is unchanged"
+            if self.changed_extracts
+            else ""
+        )
+        return f"incremental from {since}: {self.reason}{built}"
 
     def as_manifest(self) -> dict:
         return {
@@ -83,6 +96,7 @@ class Plan:
             "reason": self.reason,
             "since": self.since.isoformat() if self.since else None,
             "new_deliveries": self.new_deliveries,
+            "changed_extracts": self.changed_extracts,
         }
 
 
@@ -99,13 +113,30 @@ def fingerprint(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
+# dbt's node selection flags: a caller who selects nodes keeps that selection
+SELECTION_FLAGS = ("--select", "-s", "--models", "-m", "--selector")
+
+
 def dbt_arguments(plan: Plan, dbt_args: list[str]) -> list[str]:
     """The dbt arguments that carry out a plan, added to the caller's."""
     if plan.mode == "full":
         return [] if "--full-refresh" in dbt_args else ["--full-refresh"]
     since = (plan.since or NOTHING_TO_RECOMPUTE).isoformat()
     # unit tests test the code, which has not changed since the last (full) build
-    return ["--vars", json.dumps({SINCE_VAR: since}), "--exclude", "test_type:unit"]
+    args = ["--vars", json.dumps({SINCE_VAR: since}), "--exclude", "test_type:unit"]
+    selected = any(a.split("=", 1)[0] in SELECTION_FLAGS for a in dbt_args)
+    if plan.changed_extracts and not selected:
+        args += ["--select", *selection(plan.changed_extracts)]
+    return args
+
+
+def selection(extracts: list[str]) -> list[str]:
+    """dbt selectors for an incremental run: every node downstream of a changed extract's source, and the
+    person register's tests (its new persons landed with those deliveries). A model upstream of none of
+    them reads exactly what it read in the last build (the code, seeds and versions are unchanged, or the
+    build would be full; a new person in the register changes no lookup of an existing one), so its
+    table is kept as it is."""
+    return [*(f"source:{e.replace('/', '.')}+" for e in extracts), "stg_landing__persons"]
 
 
 def lookback_days() -> int:
@@ -167,15 +198,16 @@ def plan(
         return Plan(
             "full", f"a new delivery of {rewritten} rewrites history the event models read", None, len(new)
         )
+    changed = sorted({r["extract"] for r in new if r.get("extract") in EXTRACTS_BY_KEY})
     since = _earliest_touched(landing, new)
     if since is None:
-        return Plan("incremental", "no new delivery touches the event models", None, len(new))
+        return Plan("incremental", "no new delivery touches the event models", None, len(new), changed)
     touched = sorted({r["extract"] for r in new if r.get("extract") in (*DATED_EXTRACTS, *PERIOD_EXTRACTS)})
     reason = (
         f"{len(new)} new or re-delivered deliveries since the last build, of {', '.join(touched)} among "
         f"others; lookback {lookback_days()} days"
     )
-    return Plan("incremental", reason, since - dt.timedelta(days=lookback_days()), len(new))
+    return Plan("incremental", reason, since - dt.timedelta(days=lookback_days()), len(new), changed)
 
 
 def _earliest_touched(landing: Path, new: list[dict]) -> dt.date | None:

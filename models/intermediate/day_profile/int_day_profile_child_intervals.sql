@@ -9,6 +9,13 @@
 -- (young children double). The ~50 M child-days at Copenhagen's scale are read once, joined on the
 -- integer person key, and grouped to a few thousand slot spans per institution and half-year: the sweep
 -- (int_institution_day_slots) turns these into presence per slot, never child-days x slots.
+-- Incremental by half-year (macros/incremental.sql): a nightly build recounts the half-years that
+-- boernedata:incremental_since reaches, whole, and keeps the earlier ones.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_half_years_since() }}",
+) }}
 with
 
 child_days as (
@@ -17,7 +24,8 @@ child_days as (
         child_person_key,
         institution_id,
         attendance_date,
-        {{ half_year_of('attendance_date') }} as period_id,
+        {{ half_year_year_of('attendance_date') }} as period_year,
+        {{ half_year_half_of('attendance_date') }} as period_half,
         {{ iso_day_of_week('attendance_date') }} as weekday,
         {{ day_profile_offset_seconds('first_check_in', 'attendance_date') }} as from_offset,
         {{ day_profile_offset_seconds(
@@ -26,7 +34,7 @@ child_days as (
             'attendance_date',
         ) }} as until_offset
     from {{ ref('int_child_attendance_days') }}
-    where is_attended
+    where is_attended and {{ is_in_recomputed_half_year('attendance_date') }}
 
 ),
 
@@ -64,7 +72,8 @@ child_day_spans as (
 
     select
         child_days.institution_id,
-        child_days.period_id,
+        child_days.period_year,
+        child_days.period_half,
         child_days.weekday,
         {{ day_profile_slot_from('child_days.from_offset') }} as slot_from,
         {{ day_profile_slot_until('child_days.until_offset') }} as slot_until,
@@ -77,29 +86,42 @@ child_day_spans as (
             and child_days.attendance_date >= pieces.piece_start
             and (pieces.piece_end is null or child_days.attendance_date <= pieces.piece_end)
 
+),
+
+slot_span_days as (
+
+    -- grouped on the integer half-year before the period id string is made and the whole half-years
+    -- are joined: the grouping keys include the join keys, so joining after grouping keeps the same rows
+    -- (a day that covers no slot of the grid adds nothing: gone before 06:00, come after the day's end,
+    -- or checked in after closing time without a check-out)
+    select
+        institution_id,
+        period_year,
+        period_half,
+        weekday,
+        slot_from,
+        slot_until,
+        child_weight,
+        count(*) as child_days
+    from child_day_spans
+    where slot_from < slot_until
+    group by institution_id, period_year, period_half, weekday, slot_from, slot_until, child_weight
+
 )
 
 select
-    child_day_spans.institution_id,
-    child_day_spans.period_id,
-    child_day_spans.weekday,
-    child_day_spans.slot_from,
-    child_day_spans.slot_until,
-    child_day_spans.child_weight,
-    count(*) as child_days
-from child_day_spans
--- whole half-years only, and a day that covers no slot of the grid (gone before 06:00, come after
--- the day's end, or checked in after closing time without a check-out) adds nothing
+    slot_span_days.institution_id,
+    open_day_periods.period_id,
+    slot_span_days.weekday,
+    slot_span_days.slot_from,
+    slot_span_days.slot_until,
+    slot_span_days.child_weight,
+    slot_span_days.child_days
+from slot_span_days
+-- whole half-years only
 inner join open_day_periods
     on
-        child_day_spans.institution_id = open_day_periods.institution_id
-        and child_day_spans.period_id = open_day_periods.period_id
-        and child_day_spans.weekday = open_day_periods.weekday
-where child_day_spans.slot_from < child_day_spans.slot_until
-group by
-    child_day_spans.institution_id,
-    child_day_spans.period_id,
-    child_day_spans.weekday,
-    child_day_spans.slot_from,
-    child_day_spans.slot_until,
-    child_day_spans.child_weight
+        slot_span_days.institution_id = open_day_periods.institution_id
+        and {{ half_year_id('slot_span_days.period_year', 'slot_span_days.period_half') }}
+        = open_day_periods.period_id
+        and slot_span_days.weekday = open_day_periods.weekday

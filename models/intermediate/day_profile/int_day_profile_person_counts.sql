@@ -3,6 +3,14 @@
 -- rota shift on an open day. The publication withholds a profile about fewer than
 -- `boernedata:suppression_min_n` of either (marts.institution_day_profile): the staff curve of a house
 -- with one or two employees on the rota would show when those persons work.
+-- Incremental by half-year, like int_day_profile_child_intervals (macros/incremental.sql); the rota is
+-- a dated extract of the incremental plan (boernedata/build/incremental.py), so a re-delivered month of
+-- it moves boernedata:incremental_since back too.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_half_years_since() }}",
+) }}
 with
 
 open_day_periods as (
@@ -11,6 +19,20 @@ open_day_periods as (
         institution_id,
         period_id
     from {{ ref('int_day_profile_open_days') }}
+    where {{ is_recomputed_half_year('period_id') }}
+
+),
+
+attending_by_half as (
+
+    -- on the integer half-year (macros/periods.sql): tens of millions of child-days
+    select
+        institution_id,
+        {{ half_year_year_of('attendance_date') }} as period_year,
+        {{ half_year_half_of('attendance_date') }} as period_half,
+        child_person_key
+    from {{ ref('int_child_attendance_days') }}
+    where is_attended and {{ is_in_recomputed_half_year('attendance_date') }}
 
 ),
 
@@ -18,11 +40,10 @@ attending as (
 
     select
         institution_id,
-        {{ half_year_of('attendance_date') }} as period_id,
+        {{ half_year_id('period_year', 'period_half') }} as period_id,
         count(distinct child_person_key) as children
-    from {{ ref('int_child_attendance_days') }}
-    where is_attended
-    group by institution_id, {{ half_year_of('attendance_date') }}
+    from attending_by_half
+    group by institution_id, period_year, period_half
 
 ),
 
@@ -43,6 +64,7 @@ on_rota as (
         on
             shifts.institution_id = open_days.institution_id
             and shifts.shift_date = open_days.open_date
+    where {{ is_in_recomputed_half_year('shifts.shift_date') }}
     group by shifts.institution_id, {{ half_year_of('shifts.shift_date') }}
 
 )

@@ -11,7 +11,16 @@ with
 
 child_days as (
 
-    select * from {{ ref('int_child_attendance_days') }}
+    -- the half-year as two integers (macros/periods.sql): cheaper to group tens of millions of rows by
+    select
+        institution_id,
+        {{ half_year_year_of('attendance_date') }} as period_year,
+        {{ half_year_half_of('attendance_date') }} as period_half,
+        child_person_key,
+        is_attended,
+        has_missing_checkout,
+        attended_hours
+    from {{ ref('int_child_attendance_days') }}
 
 ),
 
@@ -30,7 +39,7 @@ child_periods as (
 
     select
         institution_id,
-        {{ half_year_of('attendance_date') }} as period_id,
+        {{ half_year_id('period_year', 'period_half') }} as period_id,
         child_person_key,
         count(*) as expected_days,
         sum(case when is_attended then 1 else 0 end) as attended_days,
@@ -38,7 +47,7 @@ child_periods as (
         count(attended_hours) as checked_out_days,
         {{ exact_sum('attended_hours') }} as attended_hours
     from child_days
-    group by institution_id, {{ half_year_of('attendance_date') }}, child_person_key
+    group by institution_id, period_year, period_half, child_person_key
 
 ),
 

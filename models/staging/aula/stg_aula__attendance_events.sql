@@ -1,3 +1,5 @@
+-- Like stg_kbhbarn__attendance_events: the integer person key, no pseudonym (no person-register join on
+-- the event rows).
 with
 
 source as (
@@ -6,16 +8,9 @@ source as (
 
 ),
 
-with_persons as (
-
-    {{ join_persons('source', ['child_']) }}
-
-),
-
 renamed as (
 
     select
-        child_pseudonym as child_key,
         child_person_key,
         institution_id,
         timestamp as event_at,
@@ -27,7 +22,7 @@ renamed as (
         _source_line as source_line,
         _loaded_at as loaded_at
 
-    from with_persons
+    from source
 
 )
 
