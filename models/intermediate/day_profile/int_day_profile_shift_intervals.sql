@@ -70,7 +70,8 @@ located as (
 
     select
         day_pieces.institution_id,
-        {{ half_year_of('day_pieces.piece_date') }} as period_id,
+        {{ half_year_year_of('day_pieces.piece_date') }} as period_year,
+        {{ half_year_half_of('day_pieces.piece_date') }} as period_half,
         {{ iso_day_of_week('day_pieces.piece_date') }} as weekday,
         cast({{ day_profile_offset_seconds('day_pieces.piece_start', 'day_pieces.piece_date') }} as bigint)
             as start_offset_seconds,
@@ -83,24 +84,35 @@ located as (
             and day_pieces.piece_date = open_days.open_date
     where day_pieces.piece_end > day_pieces.piece_start
 
+),
+
+span_days as (
+
+    -- grouped on the integer half-year before the period id is made and the whole half-years are
+    -- joined (macros/periods.sql): the grouping keys include the join keys, so the rows are the same
+    select
+        institution_id,
+        period_year,
+        period_half,
+        weekday,
+        start_offset_seconds,
+        end_offset_seconds,
+        count(*) as shift_days
+    from located
+    group by institution_id, period_year, period_half, weekday, start_offset_seconds, end_offset_seconds
+
 )
 
 select
-    located.institution_id,
-    located.period_id,
-    located.weekday,
-    located.start_offset_seconds,
-    located.end_offset_seconds,
-    count(*) as shift_days
-from located
+    span_days.institution_id,
+    open_day_periods.period_id,
+    span_days.weekday,
+    span_days.start_offset_seconds,
+    span_days.end_offset_seconds,
+    span_days.shift_days
+from span_days
 inner join open_day_periods
     on
-        located.institution_id = open_day_periods.institution_id
-        and located.period_id = open_day_periods.period_id
-        and located.weekday = open_day_periods.weekday
-group by
-    located.institution_id,
-    located.period_id,
-    located.weekday,
-    located.start_offset_seconds,
-    located.end_offset_seconds
+        span_days.institution_id = open_day_periods.institution_id
+        and {{ half_year_id('span_days.period_year', 'span_days.period_half') }} = open_day_periods.period_id
+        and span_days.weekday = open_day_periods.weekday
