@@ -20,11 +20,16 @@ MODEL = (
 )
 
 
-def _fit(obs: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
-    """The model's fit() on a DuckDB relation of the frame, as dbt hands it the observations."""
+def _model():
     spec = importlib.util.spec_from_file_location("int_absence_risk_factor_estimates", MODEL)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def _fit(obs: pd.DataFrame, min_n: int = 5) -> pd.DataFrame:
+    """The model's fit() on a DuckDB relation of the frame, as dbt hands it the observations."""
+    module = _model()
     con = duckdb.connect()
     con.register("obs", obs)
     return module.fit(con.table("obs"), 100, 5, min_n).set_index("factor")
@@ -151,3 +156,31 @@ def test_fit_leaves_out_what_it_cannot_estimate():
     collinear["school_change"] &= collinear.calendar_quarter >= 3
     out = _fit(collinear)
     assert np.isnan(out.loc["school_change"].rate_ratio) and np.isfinite(out.loc["parents_apart"].rate_ratio)
+
+
+def test_conditional_poisson_equals_statsmodels():
+    """The vectorised conditional Poisson gives statsmodels' ConditionalPoisson estimates and, with its
+    Hessian, the same pupil-clustered sandwich; groups whose counts are all 0 change nothing (statsmodels
+    drops every group with constant counts; here none but the all-zero ones are constant)."""
+    from statsmodels.discrete.conditional_models import ConditionalPoisson
+
+    rng = np.random.default_rng(11)
+    groups = np.repeat(np.arange(400), 6)
+    x = np.column_stack([rng.random(len(groups)) < 0.4, rng.normal(size=len(groups))]).astype(float)
+    offset = np.log(rng.integers(40, 61, len(groups)).astype(float))
+    frailty = rng.gamma(2.0, 0.5, 400)[groups]
+    y = rng.poisson(0.05 * frailty * np.exp(x @ [0.3, -0.2] + offset)).astype(float)
+    y[groups < 20] = 0  # twenty pupils never absent
+    constant = pd.Series(y).groupby(groups).transform("std").to_numpy() == 0
+    assert constant[groups < 20].all() and (y[constant] == 0).all()
+    params, cov = _model().conditional_poisson(y, x, groups, offset)
+    reference = ConditionalPoisson(y, x, groups=groups, offset=offset)
+    expected = reference.fit(method="newton", gtol=1e-12, maxiter=100, disp=False).params
+    np.testing.assert_allclose(params, expected, rtol=1e-8)
+    e = np.exp(x @ params + offset)
+    share = e / pd.Series(e).groupby(groups).transform("sum").to_numpy()
+    resid = y - pd.Series(y).groupby(groups).transform("sum").to_numpy() * share
+    scores = pd.DataFrame(x * resid[:, None]).groupby(groups).sum().to_numpy()
+    bread = np.linalg.inv(-reference.hessian(params))  # statsmodels differentiates its score numerically
+    np.testing.assert_allclose(cov, bread @ scores.T @ scores @ bread, rtol=1e-4)
+    assert 0.1 < params[0] < 0.5 and np.all(np.diag(cov) > 0)

@@ -10,6 +10,7 @@ enrollments as (
 
 select
     enrollments.child_key,
+    enrollments.child_person_key,
     enrollments.birth_date,
     enrollments.sex,
     enrollments.school_id,

@@ -5,6 +5,8 @@
 -- the school administration; the sector of the register version valid on the period's last day picks the
 -- code. Only months Aula has delivered usage for count: a month not yet delivered would otherwise count
 -- every enrolled child as unreached (and open enrollments would run on to the last reporting year).
+-- Children are keyed by the integer person key, not the 64-character pseudonym: the millions of
+-- (child, month) pairs at Copenhagen's scale are deduplicated, joined and counted on it.
 with
 
 daycare_leisure_enrollments as (
@@ -36,14 +38,14 @@ enrollments as (
 
     select
         institution_id,
-        child_key,
+        child_person_key,
         start_date,
         end_date
     from daycare_leisure_enrollments
     union all
     select
         school_id as institution_id,
-        child_key,
+        child_person_key,
         start_date,
         end_date
     from school_enrollments
@@ -62,7 +64,7 @@ child_months as (
 
     select distinct
         enrollments.institution_id,
-        enrollments.child_key,
+        enrollments.child_person_key,
         delivered_months.month_start
     from enrollments
     inner join delivered_months
@@ -77,28 +79,45 @@ reached_months as (
 
     select distinct
         institution_id,
-        child_key,
+        child_person_key,
         month_start
     from usage
     where logins >= {{ var('boernedata:portal_min_logins') }}
 
 ),
 
-per_institution as (
+per_institution_half_years as (
 
+    -- grouped on the integer year and half; the id string is made on the grouped rows
     select
         child_months.institution_id,
-        {{ half_year_of('child_months.month_start') }} as period_id,
-        count(reached_months.child_key) as reached_child_months,
+        {{ half_year_year_of('child_months.month_start') }} as period_year,
+        {{ half_year_half_of('child_months.month_start') }} as period_half,
+        count(reached_months.child_person_key) as reached_child_months,
         count(*) as child_months,
-        count(distinct child_months.child_key) as children
+        count(distinct child_months.child_person_key) as children
     from child_months
     left join reached_months
         on
             child_months.institution_id = reached_months.institution_id
-            and child_months.child_key = reached_months.child_key
+            and child_months.child_person_key = reached_months.child_person_key
             and child_months.month_start = reached_months.month_start
-    group by child_months.institution_id, {{ half_year_of('child_months.month_start') }}
+    group by
+        child_months.institution_id,
+        {{ half_year_year_of('child_months.month_start') }},
+        {{ half_year_half_of('child_months.month_start') }}
+
+),
+
+per_institution as (
+
+    select
+        institution_id,
+        {{ half_year_id('period_year', 'period_half') }} as period_id,
+        reached_child_months,
+        child_months,
+        children
+    from per_institution_half_years
 
 )
 

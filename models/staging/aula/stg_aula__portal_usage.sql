@@ -18,6 +18,7 @@ renamed as (
         cast(month || '-01' as date) as month_start,
         institution_id,
         child_pseudonym as child_key,
+        child_person_key,
         guardian_id,
         logins,
         messages_read,

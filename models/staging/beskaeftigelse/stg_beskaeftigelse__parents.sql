@@ -1,3 +1,6 @@
+-- Keyed by the person register's integer keys, without joining the register: the ~10 M rows at
+-- Copenhagen's scale are grouped per child and month (int_child_household_months), which then looks up
+-- the pseudonym once per grouped row. A parent key is null when the parent's CPR was empty (unknown).
 with
 
 source as (
@@ -6,18 +9,12 @@ source as (
 
 ),
 
-with_persons as (
-
-    {{ join_persons('source', ['child_', 'parent_']) }}
-
-),
-
 renamed as (
 
     select
         cast(_period || '-01' as date) as month_start,
-        child_pseudonym as child_key,
-        parent_pseudonym as parent_key,
+        child_person_key,
+        parent_person_key,
         relation,
         lives_with_child as is_living_with_child,
         employment_status,
@@ -25,7 +22,7 @@ renamed as (
         _source_line as source_line,
         _loaded_at as loaded_at
 
-    from with_persons
+    from source
 
 )
 

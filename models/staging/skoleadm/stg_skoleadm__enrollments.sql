@@ -16,6 +16,7 @@ renamed as (
 
     select
         pseudonym as child_key,
+        person_key as child_person_key,
         birth_date,
         sex,
         school_id,
