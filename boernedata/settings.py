@@ -34,6 +34,9 @@ ENV_THREADS = "BOERNEDATA_THREADS"
 # replaced file may have held late corrections dated that far back (boernedata/build/incremental.py).
 ENV_INCREMENTAL_LOOKBACK_DAYS = "BOERNEDATA_INCREMENTAL_LOOKBACK_DAYS"
 DEFAULT_INCREMENTAL_LOOKBACK_DAYS = 92
+# The first day an incremental build recomputes (ISO date): set by `boernedata build` for its dbt process
+# only (macros/incremental.sql), never read from the caller's environment.
+ENV_INCREMENTAL_SINCE = "BOERNEDATA_INCREMENTAL_SINCE"
 # Share of the machine's memory the build lets DuckDB use by default: leaves room for the Python and dbt
 # processes, the page cache and a laptop's other programs.
 DEFAULT_MEMORY_SHARE = 0.6

@@ -1,10 +1,13 @@
 {#- Incremental event models (boernedata/build/incremental.py decides full or incremental, and from when).
-    On an incremental run a model recomputes only its rows dated on or after `boernedata:incremental_since`:
-    a pre-hook deletes them (delete_since) and the model's select keeps only those dates (is_recomputed).
-    Without the var an incremental run recomputes every row (1900-01-01), which is always right. -#}
+    On an incremental run a model recomputes only its rows dated on or after the environment variable
+    BOERNEDATA_INCREMENTAL_SINCE (an ISO date that `boernedata build` sets for the dbt process): a pre-hook
+    deletes them (delete_since) and the model's select keeps only those dates (is_recomputed). Without it
+    an incremental run recomputes every row (1900-01-01), which is always right. An environment variable,
+    not a --vars var: dbt parses the whole project again whenever --vars change, which a nightly build
+    would pay every night (~5 s at Copenhagen's scale); the models read it only when they run. -#}
 
 {% macro incremental_since() -%}
-    cast('{{ var("boernedata:incremental_since", "1900-01-01") }}' as date)
+    cast('{{ env_var("BOERNEDATA_INCREMENTAL_SINCE", "1900-01-01") }}' as date)
 {%- endmacro %}
 
 {#- The pre-hook of an incremental model: delete the rows about to be recomputed. -#}
@@ -24,7 +27,7 @@
 {%- endmacro %}
 
 {#- Half-year-grain incremental models (the day profile's child side, issue 28): on an incremental run they
-    recompute, whole, every half-year that ends on or after `boernedata:incremental_since` (a half-year the
+    recompute, whole, every half-year that ends on or after `BOERNEDATA_INCREMENTAL_SINCE` (a half-year the
     recomputed days reach is counted again from its first day) and keep the earlier ones. Half-year ids
     ('2026-H2') sort as the half-years do. -#}
 {% macro delete_half_years_since() -%}
@@ -57,8 +60,9 @@
 {%- endmacro %}
 
 {#- The data tests of the incremental models check the recomputed days only (their `where` config reads
-    the same var in the yml, as generic test configs cannot call project macros): the days before were
-    checked by the build that made them. -#}
+    the same environment variable in the yml, as generic test configs cannot call project macros; dbt
+    parses those few yml files again when it changes): the days before were checked by the build that
+    made them. -#}
 
 {#- The incremental models' materialization. Spark's Parquet tables cannot delete rows (delete_since), and
     a build on another engine is always a full build (boernedata/build/engines.py), so on Spark they are

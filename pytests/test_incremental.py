@@ -110,7 +110,7 @@ def test_incremental_build_equals_a_full_rebuild(tiny_pipeline, tmp_path: Path):
 
 def test_a_redelivered_rota_month_moves_the_recomputed_days_back(tmp_path: Path):
     """The day profile's half-year counts read the rota (int_day_profile_person_counts): a re-delivered
-    month of it must move boernedata:incremental_since back to its earliest shift, like an event file."""
+    month of it must move BOERNEDATA_INCREMENTAL_SINCE back to its earliest shift, like an event file."""
     path = zone.landed_file(tmp_path, "hr/vagtplan", "2025-03")
     path.parent.mkdir(parents=True)
     shifts = pa.table({"shift_date": pa.array([date(2025, 3, 31), date(2025, 2, 27)], pa.date32())})
@@ -131,3 +131,7 @@ def test_an_incremental_run_builds_what_reads_the_changed_extracts():
     assert "--select" not in incremental.dbt_arguments(plan, ["--select", "marts"])
     assert "--select" not in incremental.dbt_arguments(plan, ["-s=marts"])
     assert incremental.dbt_arguments(incremental.Plan("full", "code changed"), []) == ["--full-refresh"]
+    # the first day reaches dbt as an environment variable: changed --vars would make dbt parse it all again
+    assert not any(a.startswith("--vars") for a in args)
+    assert incremental.dbt_environment(plan) == {"BOERNEDATA_INCREMENTAL_SINCE": "2026-07-01"}
+    assert incremental.dbt_environment(incremental.Plan("full", "code changed")) == {}

@@ -31,9 +31,14 @@ def failed_nodes(run_results: dict | None) -> list[dict]:
 
 
 def run_dbt(
-    paths: Paths, landing: Path, project_dir: Path, dbt_args: list[str]
+    paths: Paths,
+    landing: Path,
+    project_dir: Path,
+    dbt_args: list[str],
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[int, dict | None, Path]:
-    """Run `dbt build`, echo its output, return (exit code, run_results or None, target path)."""
+    """Run `dbt build`, echo its output, return (exit code, run_results or None, target path). `extra_env`
+    is added to the dbt process's environment (an incremental build's first day)."""
     target = _user_flag(dbt_args, "--target-path") or paths.dbt_target
     target = Path(target) if Path(target).is_absolute() else project_dir / target
     target.mkdir(parents=True, exist_ok=True)
@@ -59,6 +64,10 @@ def run_dbt(
     # Not env DBT_TARGET_PATH/DBT_LOG_PATH of the caller: the flags above put them beside this warehouse.
     env.pop("DBT_TARGET_PATH", None)
     env.pop("DBT_LOG_PATH", None)
+    # Only the build decides what an incremental run recomputes: a value left in the caller's shell would
+    # narrow a full build's data tests to recent days.
+    env.pop(settings.ENV_INCREMENTAL_SINCE, None)
+    env.update(extra_env or {})
     # Same process group as this process (default): Ctrl-C reaches dbt, which cancels cleanly, and a
     # SIGKILL to the group kills both. PDEATHSIG covers a SIGKILL to this process alone.
     proc = subprocess.Popen(

@@ -3,11 +3,11 @@
 The event-heavy models (check-in events -> child-days, absence registrations -> pupil-days, and the
 expected days on them: int_attendance_event_days, int_child_attendance_days, int_pupil_absence_days) are
 dbt incremental models: on an incremental run they delete and recompute only the rows dated on or after
-`boernedata:incremental_since` (macros/incremental.sql). The day profile's half-year counts on them
-(int_day_profile_child_intervals, int_day_profile_person_counts, which also read the rota) recompute
-every half-year that date reaches, whole. This module chooses that date, or a full
-refresh, by comparing the landing ledger and the project with what the current publication was built
-from (its manifest):
+BOERNEDATA_INCREMENTAL_SINCE, an environment variable of the dbt process (macros/incremental.sql). The
+day profile's half-year counts on them (int_day_profile_child_intervals, int_day_profile_person_counts,
+which also read the rota) recompute every half-year that date reaches, whole. This module chooses that
+date, or a full refresh, by comparing the landing ledger and the project with what the current
+publication was built from (its manifest):
 
 - full refresh when there is no earlier build to build on, when --full-refresh is given, when the
   project's models, macros, seeds, snapshots, dbt_project.yml or extract contracts changed (a changed
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,8 +49,6 @@ from boernedata.contracts import EXTRACTS_BY_KEY
 ANY_DAY = dt.date(1900, 1, 1)
 # An incremental run with nothing new recomputes no day (a date after any data).
 NOTHING_TO_RECOMPUTE = dt.date(9999, 12, 31)
-# The var the incremental models read (macros/incremental.sql).
-SINCE_VAR = "boernedata:incremental_since"
 
 # Dated extracts the incremental models read: the landed column that dates each row.
 DATED_EXTRACTS: dict[str, str] = {
@@ -121,13 +118,20 @@ def dbt_arguments(plan: Plan, dbt_args: list[str]) -> list[str]:
     """The dbt arguments that carry out a plan, added to the caller's."""
     if plan.mode == "full":
         return [] if "--full-refresh" in dbt_args else ["--full-refresh"]
-    since = (plan.since or NOTHING_TO_RECOMPUTE).isoformat()
     # unit tests test the code, which has not changed since the last (full) build
-    args = ["--vars", json.dumps({SINCE_VAR: since}), "--exclude", "test_type:unit"]
+    args = ["--exclude", "test_type:unit"]
     selected = any(a.split("=", 1)[0] in SELECTION_FLAGS for a in dbt_args)
     if plan.changed_extracts and not selected:
         args += ["--select", *selection(plan.changed_extracts)]
     return args
+
+
+def dbt_environment(plan: Plan) -> dict[str, str]:
+    """The environment the dbt process needs for a plan: the first day an incremental run recomputes.
+    An environment variable, not --vars: changed --vars make dbt parse the whole project again."""
+    if plan.mode == "full":
+        return {}
+    return {settings.ENV_INCREMENTAL_SINCE: (plan.since or NOTHING_TO_RECOMPUTE).isoformat()}
 
 
 def selection(extracts: list[str]) -> list[str]:
@@ -171,7 +175,7 @@ def plan(
     built_from = (previous or {}).get("landing", {}).get("path")
     reasons_for_full = [
         (full_refresh, "--full-refresh was given"),
-        (user_vars, "dbt --vars were given, which the incremental date cannot be added to"),
+        (user_vars, "dbt --vars were given, which may change what the models compute"),
         (previous is None, "nothing has been published yet, so there is nothing to build on"),
         (not built, "the current publication was built before builds could be incremental"),
         (

@@ -133,7 +133,11 @@ def _locked_build(
         _say(plan.describe())
         _say(f"running dbt build on {paths.warehouse} (landing {landing})")
         exit_code, run_results, target_path = dbt_runner.run_dbt(
-            paths, landing, project_dir, [*dbt_args, *incremental.dbt_arguments(plan, dbt_args)]
+            paths,
+            landing,
+            project_dir,
+            [*dbt_args, *incremental.dbt_arguments(plan, dbt_args)],
+            incremental.dbt_environment(plan),
         )
     failed = dbt_runner.failed_nodes(run_results)
     if failed or exit_code != 0 or run_results is None:

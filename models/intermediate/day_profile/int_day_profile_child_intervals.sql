@@ -10,7 +10,7 @@
 -- integer person key, and grouped to a few thousand slot spans per institution and half-year: the sweep
 -- (int_institution_day_slots) turns these into presence per slot, never child-days x slots.
 -- Incremental by half-year (macros/incremental.sql): a nightly build recounts the half-years that
--- boernedata:incremental_since reaches, whole, and keeps the earlier ones.
+-- BOERNEDATA_INCREMENTAL_SINCE reaches, whole, and keeps the earlier ones.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',

@@ -5,7 +5,7 @@
 -- with one or two employees on the rota would show when those persons work.
 -- Incremental by half-year, like int_day_profile_child_intervals (macros/incremental.sql); the rota is
 -- a dated extract of the incremental plan (boernedata/build/incremental.py), so a re-delivered month of
--- it moves boernedata:incremental_since back too.
+-- it moves BOERNEDATA_INCREMENTAL_SINCE back too.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',

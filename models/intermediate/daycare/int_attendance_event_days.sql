@@ -13,7 +13,7 @@
 -- pseudonym: the tens of millions of rows here and in int_child_attendance_days are grouped and joined on
 -- it, and hashing a pseudonym per row would cost more than the aggregation.
 -- Incremental (macros/incremental.sql): a nightly build recomputes only the days from
--- boernedata:incremental_since on.
+-- BOERNEDATA_INCREMENTAL_SINCE on.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',

@@ -11,7 +11,7 @@
 -- (restricted.fct_child_attendance_days adds the pseudonym); the range joins are on the small tables
 -- (spells x open days, holiday ranges x day offsets).
 -- Incremental (macros/incremental.sql): a nightly build recomputes only the days from
--- boernedata:incremental_since on.
+-- BOERNEDATA_INCREMENTAL_SINCE on.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',

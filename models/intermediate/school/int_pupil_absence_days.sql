@@ -5,7 +5,7 @@
 -- later row is a correction (docs/raw_extracts.md §7), even when re-registered by the other school on
 -- the day of a school change.
 -- Incremental (macros/incremental.sql): a nightly build recomputes only the days from
--- boernedata:incremental_since on.
+-- BOERNEDATA_INCREMENTAL_SINCE on.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',
