@@ -2,6 +2,8 @@
 -- pupil's answered items of the indicator, only when at least half of those items were answered
 -- (2 x answered >= items; 29 items -> 15). The survey of spring YYYY belongs to school year (YYYY-1)/YY.
 -- Which items build which indicator is data (seed wellbeing_items), not SQL.
+-- The answers are deduplicated and grouped on the integer person key (millions of rows at Copenhagen's
+-- scale); the pseudonym is looked up once per pupil score.
 with
 
 answers as (
@@ -16,18 +18,24 @@ items as (
 
 ),
 
+persons as (
+
+    select * from {{ ref('stg_landing__persons') }}
+
+),
+
 latest_answers as (
 
     -- one answer per pupil and question: should a question be delivered twice, the last row counts
     select
-        child_key,
+        child_person_key,
         school_id,
         survey_year,
         survey_version,
         question_no,
         answer,
         row_number() over (
-            partition by child_key, school_id, survey_year, survey_version, question_no
+            partition by child_person_key, school_id, survey_year, survey_version, question_no
             order by loaded_at desc, source_file desc, source_line desc
         ) as answer_rank
     from answers
@@ -37,7 +45,7 @@ latest_answers as (
 pupil_items as (
 
     select
-        latest_answers.child_key,
+        latest_answers.child_person_key,
         latest_answers.school_id,
         latest_answers.survey_year,
         items.survey_version,
@@ -52,7 +60,7 @@ pupil_items as (
             and latest_answers.question_no between items.first_question_no and items.last_question_no
     where latest_answers.answer_rank = 1
     group by
-        latest_answers.child_key,
+        latest_answers.child_person_key,
         latest_answers.school_id,
         latest_answers.survey_year,
         items.survey_version,
@@ -63,15 +71,18 @@ pupil_items as (
 )
 
 select
-    child_key,
-    school_id,
-    survey_year,
-    {{ school_year_id('survey_year - 1') }} as school_year,
-    survey_version,
-    indicator_code,
-    items_in_indicator,
-    items_answered,
+    persons.pseudonym as child_key,
+    pupil_items.school_id,
+    pupil_items.survey_year,
+    {{ school_year_id('pupil_items.survey_year - 1') }} as school_year,
+    pupil_items.survey_version,
+    pupil_items.indicator_code,
+    pupil_items.items_in_indicator,
+    pupil_items.items_answered,
     case
-        when 2 * items_answered >= items_in_indicator then cast(answer_sum as double) / items_answered
+        when 2 * pupil_items.items_answered >= pupil_items.items_in_indicator
+            then cast(pupil_items.answer_sum as double) / pupil_items.items_answered
     end as pupil_score
 from pupil_items
+inner join persons
+    on pupil_items.child_person_key = persons.person_key

@@ -1,3 +1,6 @@
+-- Keyed by the person register's integer key, without joining the register: the millions of answer
+-- rows are deduplicated and grouped per pupil (int_pupil_wellbeing_scores), which then looks up the
+-- pseudonym once per pupil score.
 with
 
 source as (
@@ -6,16 +9,10 @@ source as (
 
 ),
 
-with_persons as (
-
-    {{ join_persons('source') }}
-
-),
-
 renamed as (
 
     select
-        pseudonym as child_key,
+        person_key as child_person_key,
         school_id,
         grade,
         survey_version,
@@ -26,7 +23,7 @@ renamed as (
         _source_line as source_line,
         _loaded_at as loaded_at
 
-    from with_persons
+    from source
 
 )
 
