@@ -1,10 +1,11 @@
 """Nightly incremental builds publish exactly what a full rebuild of the same landing state would.
 
-Lands the tiny municipality without its last three months of check-ins and absence, builds (full: nothing
-to build on), then lands those three months plus a corrected March (re-delivered check-ins with changed
-times and a few rows fewer, and a re-delivered school absence file), builds again — incremental, as the
-ledger shows only new and re-delivered months — and compares with a full rebuild of the same landing
-folder: every published table, and the incremental models themselves, row for row.
+Lands the tiny municipality without its last three months of check-ins, absence and portal usage,
+builds (full: nothing to build on), then lands those three months plus a corrected March (re-delivered
+check-ins with changed times and a few rows fewer, and a re-delivered school absence file), builds
+again — incremental, as the ledger shows only new and re-delivered months — and compares with a full
+rebuild of the same landing folder: every published table, and the incremental models themselves, row
+for row.
 """
 
 from __future__ import annotations
@@ -29,7 +30,14 @@ from boernedata.build import incremental
 
 pytestmark = pytest.mark.slow
 
-EVENT_EXTRACTS = ("kbhbarn/fremmoede", "aula/kommegaa", "kbhbarn/fravaer", "skoleadm/fravaer")
+# the extracts whose last months arrive in the nightly: the events and the portal usage
+NIGHTLY_EXTRACTS = (
+    "kbhbarn/fremmoede",
+    "aula/kommegaa",
+    "kbhbarn/fravaer",
+    "skoleadm/fravaer",
+    "aula/brugsdata",
+)
 LATER_MONTHS = ("2026-04", "2026-05", "2026-06")
 INCREMENTAL_MODELS = (
     "int_attendance_event_days",
@@ -37,13 +45,14 @@ INCREMENTAL_MODELS = (
     "int_pupil_absence_days",
     "int_day_profile_child_intervals",
     "int_day_profile_person_counts",
+    "int_indicator_values__portal_reach",
 )
 
 
 def _split_raw(full: Path, early: Path, later: Path) -> None:
-    """`early`: everything but the event extracts' last months; `later`: those months."""
+    """`early`: everything but the nightly extracts' last months; `later`: those months."""
     shutil.copytree(full, early)
-    for extract in EVENT_EXTRACTS:
+    for extract in NIGHTLY_EXTRACTS:
         for f in sorted((early / extract).iterdir()):
             if any(month in f.name for month in LATER_MONTHS):
                 target = later / extract / f.name

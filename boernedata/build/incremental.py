@@ -5,9 +5,10 @@ expected days on them: int_attendance_event_days, int_child_attendance_days, int
 dbt incremental models: on an incremental run they delete and recompute only the rows dated on or after
 BOERNEDATA_INCREMENTAL_SINCE, an environment variable of the dbt process (macros/incremental.sql). The
 day profile's half-year counts on them (int_day_profile_child_intervals, int_day_profile_person_counts,
-which also read the rota) recompute every half-year that date reaches, whole. This module chooses that
-date, or a full refresh, by comparing the landing ledger and the project with what the current
-publication was built from (its manifest):
+which also read the rota) and portal reach (int_indicator_values__portal_reach, on the monthly portal
+usage) recompute every half-year that date reaches, whole. This module chooses that date, or a full
+refresh, by comparing the landing ledger and the project with what the current publication was built
+from (its manifest):
 
 - full refresh when there is no earlier build to build on, when --full-refresh is given, when the
   project's models, macros, seeds, snapshots, dbt_project.yml or extract contracts changed (a changed
@@ -59,7 +60,8 @@ DATED_EXTRACTS: dict[str, str] = {
     "hr/vagtplan": "shift_date",
 }
 # Extracts read by the incremental models whose delivery covers a known span: their period start.
-PERIOD_EXTRACTS = ("kbhbarn/lukkedage", "skoleadm/skolekalender")
+# (aula/brugsdata: monthly portal usage, which portal reach recounts by half-year.)
+PERIOD_EXTRACTS = ("kbhbarn/lukkedage", "skoleadm/skolekalender", "aula/brugsdata")
 # Snapshots that rewrite history the incremental models read: a new one means a full refresh.
 HISTORY_EXTRACTS = ("institutionsregister/institutioner", "kbhbarn/indskrivninger", "skoleadm/elever")
 

@@ -7,6 +7,15 @@
 -- every enrolled child as unreached (and open enrollments would run on to the last reporting year).
 -- Children are keyed by the integer person key, not the 64-character pseudonym: the millions of
 -- (child, month) pairs at Copenhagen's scale are deduplicated, joined and counted on it.
+-- Incremental by half-year (macros/incremental.sql): a nightly build recounts the half-years that
+-- BOERNEDATA_INCREMENTAL_SINCE reaches, whole (a new or re-delivered usage month moves it back to the
+-- month's first day: aula/brugsdata is a period extract in boernedata/build/incremental.py), and keeps
+-- the earlier ones. The enrollments and the register are snapshots that make a build full.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_half_years_since() }}",
+) }}
 with
 
 daycare_leisure_enrollments as (
@@ -54,7 +63,9 @@ enrollments as (
 
 delivered_months as (
 
+    -- the months of the half-years being counted (all of them on a full build)
     select distinct month_start from usage
+    where {{ is_in_recomputed_half_year('month_start') }}
 
 ),
 
@@ -82,7 +93,9 @@ reached_months as (
         child_person_key,
         month_start
     from usage
-    where logins >= {{ var('boernedata:portal_min_logins') }}
+    where
+        logins >= {{ var('boernedata:portal_min_logins') }}
+        and {{ is_in_recomputed_half_year('month_start') }}
 
 ),
 
