@@ -59,6 +59,19 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Period-grain incremental models (the periods of int_periods: school year, half-year, calendar year):
+    on an incremental run they recompute, whole, every period that ends on or after the first recomputed
+    day, and keep the periods that ended before it. The model filters its periods with
+    is_recomputed('period_end'); this pre-hook deletes the same periods. -#}
+{% macro delete_periods_since() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where (period_type, period_id) in (
+            select period_type, period_id from {{ ref('int_periods') }}
+            where {{ is_recomputed('period_end') }}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The data tests of the incremental models check the recomputed days only (their `where` config reads
     the same environment variable in the yml, as generic test configs cannot call project macros; dbt
     parses those few yml files again when it changes): the days before were checked by the build that

@@ -46,6 +46,7 @@ INCREMENTAL_MODELS = (
     "int_day_profile_child_intervals",
     "int_day_profile_person_counts",
     "int_indicator_values__portal_reach",
+    "int_pupil_school_period_absence",
 )
 
 

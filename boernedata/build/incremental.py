@@ -6,9 +6,10 @@ dbt incremental models: on an incremental run they delete and recompute only the
 BOERNEDATA_INCREMENTAL_SINCE, an environment variable of the dbt process (macros/incremental.sql). The
 day profile's half-year counts on them (int_day_profile_child_intervals, int_day_profile_person_counts,
 which also read the rota) and portal reach (int_indicator_values__portal_reach, on the monthly portal
-usage) recompute every half-year that date reaches, whole. This module chooses that date, or a full
-refresh, by comparing the landing ledger and the project with what the current publication was built
-from (its manifest):
+usage) recompute every half-year that date reaches, whole; the pupils' absence per period
+(int_pupil_school_period_absence) every school year, half-year and calendar year ending on or after it.
+This module chooses that date, or a full refresh, by comparing the landing ledger and the project with
+what the current publication was built from (its manifest):
 
 - full refresh when there is no earlier build to build on, when --full-refresh is given, when the
   project's models, macros, seeds, snapshots, dbt_project.yml or extract contracts changed (a changed

@@ -3,6 +3,14 @@
 -- indicator and of the pupil count behind sk_net_cost_per_pupil: a pupil who changes school counts at each
 -- school for its own days (docs/publication_rules.md). School days are counted per enrollment spell from
 -- the running calendar count (macro school_days_enrolled), so no pupil x day rows are made.
+-- Incremental by period (macros/incremental.sql): a nightly build recomputes, whole, the periods that end
+-- on or after BOERNEDATA_INCREMENTAL_SINCE and keeps those that ended before (their absence days, school
+-- calendar and enrollment spells are unchanged: a new enrollment snapshot makes the build full).
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_periods_since() }}",
+) }}
 with
 
 spells as (
@@ -26,7 +34,7 @@ absence_days as (
 periods as (
 
     select * from {{ ref('int_periods') }}
-    where period_type in ('school_year', 'half_year', 'calendar_year')
+    where period_type in ('school_year', 'half_year', 'calendar_year') and {{ is_recomputed('period_end') }}
 
 ),
 
