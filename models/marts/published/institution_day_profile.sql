@@ -1,7 +1,7 @@
 -- Staffing by the hour (issue 24, part 3): one row per daycare/leisure institution, whole half-year,
 -- weekday with open days and slot of the day, from int_institution_day_slots. The published cut of the
 -- day profile: means rounded to 2 decimals (a mean number of persons), the ratio to 2 decimals, and
--- below_norm decided on the unrounded values.
+-- below_norm decided on the unrounded means (the weighted sum to boernedata:compare_decimals decimals).
 -- Withholding (docs/publication_rules.md, "Suppression"): the whole profile of an institution and
 -- half-year is withheld when fewer than `boernedata:suppression_min_n` children attended or fewer than
 -- that many employees were on the rota there (the staff curve of a small team shows when its members
