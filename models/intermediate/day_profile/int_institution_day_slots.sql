@@ -182,7 +182,7 @@ select
         -- (1/1.03 is 0.97087378640776704 as a double), so a slot exactly at the norm would compare as
         -- above it, or not, by engine (dbt unit test test_institution_day_slots_at_the_norm)
         else
-            round(weighted_child_days_present, {{ var('boernedata:compare_decimals') }})
+            {{ round_double('weighted_child_days_present', var('boernedata:compare_decimals')) }}
             > {{ var('boernedata:day_profile_norm_children_per_adult') }} * shift_days_on
     end as below_norm
 from swept
