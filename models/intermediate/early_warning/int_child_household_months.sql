@@ -4,18 +4,12 @@
 -- parent_unknown = a father row without a person (empty parent CPR); no_parent_in_work = no known parent
 -- is `beskaeftiget`. A child with no row in a month has no flags that month (NULL downstream, not false).
 -- Grouped on the integer person key (~10 M rows at Copenhagen's scale); the pseudonym is looked up once
--- per grouped row.
+-- per grouped row (join_persons; a key missing from the register gives no row, as before).
 with
 
 parents as (
 
     select * from {{ ref('stg_beskaeftigelse__parents') }}
-
-),
-
-persons as (
-
-    select * from {{ ref('stg_landing__persons') }}
 
 ),
 
@@ -32,14 +26,19 @@ child_months as (
     where child_person_key is not null
     group by child_person_key, month_start
 
+),
+
+with_persons as (
+
+    {{ join_persons('child_months', ['child_']) }}
+
 )
 
 select
-    persons.pseudonym as child_key,
-    child_months.month_start,
-    child_months.parents_apart,
-    child_months.parent_unknown,
-    child_months.no_parent_in_work
-from child_months
-inner join persons
-    on child_months.child_person_key = persons.person_key
+    child_pseudonym as child_key,
+    month_start,
+    parents_apart,
+    parent_unknown,
+    no_parent_in_work
+from with_persons
+where child_pseudonym is not null

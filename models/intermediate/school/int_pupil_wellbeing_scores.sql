@@ -3,7 +3,7 @@
 -- (2 x answered >= items; 29 items -> 15). The survey of spring YYYY belongs to school year (YYYY-1)/YY.
 -- Which items build which indicator is data (seed wellbeing_items), not SQL.
 -- The answers are deduplicated and grouped on the integer person key (millions of rows at Copenhagen's
--- scale); the pseudonym is looked up once per pupil score.
+-- scale); the pseudonym is looked up once per pupil score (join_persons).
 with
 
 answers as (
@@ -15,12 +15,6 @@ answers as (
 items as (
 
     select * from {{ ref('wellbeing_items') }}
-
-),
-
-persons as (
-
-    select * from {{ ref('stg_landing__persons') }}
 
 ),
 
@@ -68,21 +62,24 @@ pupil_items as (
         items.first_question_no,
         items.last_question_no
 
+),
+
+with_persons as (
+
+    {{ join_persons('pupil_items', ['child_']) }}
+
 )
 
 select
-    persons.pseudonym as child_key,
-    pupil_items.school_id,
-    pupil_items.survey_year,
-    {{ school_year_id('pupil_items.survey_year - 1') }} as school_year,
-    pupil_items.survey_version,
-    pupil_items.indicator_code,
-    pupil_items.items_in_indicator,
-    pupil_items.items_answered,
+    child_pseudonym as child_key,
+    school_id,
+    survey_year,
+    {{ school_year_id('survey_year - 1') }} as school_year,
+    survey_version,
+    indicator_code,
+    items_in_indicator,
+    items_answered,
     case
-        when 2 * pupil_items.items_answered >= pupil_items.items_in_indicator
-            then cast(pupil_items.answer_sum as double) / pupil_items.items_answered
+        when 2 * items_answered >= items_in_indicator then cast(answer_sum as double) / items_answered
     end as pupil_score
-from pupil_items
-inner join persons
-    on pupil_items.child_person_key = persons.person_key
+from with_persons
