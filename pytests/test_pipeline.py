@@ -212,6 +212,14 @@ def test_every_dbt_node_passed(tiny_pipeline):
     assert sum(k.startswith("unit_test.") for k in statuses) >= len(families)
 
 
+def test_dbt_file_log_is_at_info(tiny_pipeline):
+    """dbt_project.yml's `log_level_file: info`: the debug lines (every statement sent) cost CPU on every
+    node and are not written; what a reader needs from the log (each node's result) is."""
+    log = (tiny_pipeline.warehouse.parent / ".dbt" / "logs" / "dbt.log").read_text()
+    assert "int_child_attendance_days" in log
+    assert "[debug]" not in log
+
+
 def test_published_tables_and_columns_are_the_contract(tiny_pipeline):
     for table, columns in PUBLISHED_COLUMNS.items():
         got = [r[0] for r in published(tiny_pipeline, f"describe marts.{table}")]
