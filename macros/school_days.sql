@@ -9,7 +9,8 @@
         child_key,
         school_id,
         {{ keys }},
-        sum(last_day.school_days_through - first_day.school_days_before) as school_days
+        -- bigint: DuckDB sums integers to a 128-bit HUGEINT (see running_day_count)
+        cast(sum(last_day.school_days_through - first_day.school_days_before) as bigint) as school_days
     from (
         select
             {{ spells }}.child_key,
@@ -56,7 +57,10 @@
     from (
         select
             *,
-            sum({{ day_flag }}) {{ window }} as {{ count_name }}_through
+            -- bigint, as PostgreSQL and Spark sum: DuckDB sums integers to a 128-bit HUGEINT, which its
+            -- scans and arithmetic handle several times slower (the pupils' absence chain, ~1 M rows a
+            -- table at Copenhagen's scale, read it in every absence indicator)
+            cast(sum({{ day_flag }}) {{ window }} as bigint) as {{ count_name }}_through
         from {{ relation }}
     ) as counted
 {%- endmacro %}

@@ -40,8 +40,8 @@ pupil_totals as (
     select
         child_key,
         school_year,
-        sum(absent_days) as absent_days,
-        sum(school_days) as school_days
+        cast(sum(absent_days) as bigint) as absent_days,  -- bigint, not DuckDB's HUGEINT sum
+        cast(sum(school_days) as bigint) as school_days
     from pupil_years
     group by child_key, school_year
 

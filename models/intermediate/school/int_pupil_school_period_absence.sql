@@ -54,9 +54,9 @@ absent_days as (
         periods.period_type,
         periods.period_id,
         count(*) as absent_days,
-        sum(case when absence_days.absence_type = 'S' then 1 else 0 end) as sick_days,
-        sum(case when absence_days.absence_type = 'L' then 1 else 0 end) as authorized_days,
-        sum(case when absence_days.absence_type = 'U' then 1 else 0 end) as unauthorized_days
+        count(case when absence_days.absence_type = 'S' then 1 end) as sick_days,
+        count(case when absence_days.absence_type = 'L' then 1 end) as authorized_days,
+        count(case when absence_days.absence_type = 'U' then 1 end) as unauthorized_days
     from absence_days
     inner join periods
         on absence_days.absence_date between periods.period_start and periods.period_end
