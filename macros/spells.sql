@@ -30,7 +30,7 @@
                 start_date,
                 end_date,
                 -- the latest end seen so far among earlier rows; an open end (null) reaches every later row
-                max(coalesce(end_date, cast('9999-12-31' as date))) over (
+                max({{ open_end('end_date') }}) over (
                     partition by {{ key_list }}
                     order by start_date, end_date
                     rows between unbounded preceding and 1 preceding
@@ -39,4 +39,11 @@
         ) as ordered
     ) as numbered
     group by {{ key_list }}, spell_no
+{%- endmacro %}
+
+{#- An inclusive end date where null means open: a date after any data, so that `d <= open_end(end)` is
+    one comparison. Comparisons written `end is null or d <= end` cost DuckDB its hash join when they sit
+    in a left join's condition (it loops over every pair instead). -#}
+{% macro open_end(end_date) -%}
+    coalesce({{ end_date }}, cast('9999-12-31' as date))
 {%- endmacro %}

@@ -77,10 +77,9 @@ classified as (
         on
             staff.institution_id = versions.institution_id
             and staff.month_end >= versions.valid_from
-            -- an open end as a far date, not `valid_to is null or ...`: DuckDB cannot hash a left join
-            -- whose condition holds an OR and loops over every pair instead (2.4 s against 0.6 s at
-            -- Copenhagen's scale)
-            and staff.month_end <= coalesce(versions.valid_to, cast('9999-12-31' as date))
+            -- open_end, not `valid_to is null or ...`: DuckDB cannot hash a left join whose condition
+            -- holds an OR and loops over every pair instead (2.4 s against 0.6 s at Copenhagen's scale)
+            and staff.month_end <= {{ open_end('versions.valid_to') }}
     left join latest_sectors
         on staff.institution_id = latest_sectors.institution_id
 
