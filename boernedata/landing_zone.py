@@ -101,15 +101,15 @@ def write_schema_files(landing: Path) -> list[Path]:
 
 
 def _schema_file(folder: Path, schema) -> Path | None:
-    """Write the folder's empty schema file when it has no data (remove it when it has); the path when
-    written."""
+    """Write the folder's empty schema file when it has no data (remove it when it has), or rewrite one of
+    another version's schema; the path when written."""
     import pyarrow.parquet as pq
 
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / EMPTY_SCHEMA_FILE
     if data_files(folder):
         target.unlink(missing_ok=True)
-    elif not target.exists():
+    elif not target.exists() or not pq.read_schema(target).equals(schema, check_metadata=False):
         pq.write_table(schema.empty_table(), target)
         return target
     return None

@@ -29,7 +29,7 @@ from boernedata.build.lock import BuildLock
 from boernedata.build.manifest import format_releases, status
 from boernedata.build.publish import PUBLISHED_TABLES
 from boernedata.build.rollback import rollback
-from boernedata.contracts import EXTRACTS
+from boernedata.contracts import EXTRACTS, PERSONS_SCHEMA, landed_schema
 
 pytestmark = pytest.mark.slow
 
@@ -168,15 +168,21 @@ def make_project(root: Path, *, drop: tuple[str, ...] = (), extra: dict[str, str
 
 
 def make_landing(root: Path, *, skip: tuple[str, ...] = ()) -> Path:
-    """A landing folder whose every extract (but `skip`) has a landed row, and a ledger. The fixture dbt
-    project reads none of it: the rows are there for the build's check that every source has rows."""
+    """A landing folder whose every extract (but `skip`) has a landed row of its landed columns (all
+    NULL), and a ledger. The fixture dbt project reads none of it: the rows are there for the build's
+    checks that every source has rows and every file the columns this version lands."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     for ex in EXTRACTS:
         if ex.key not in skip:
             zone.landed_dir(root, ex).mkdir(parents=True)
-            pq.write_table(pa.table({"x": [1]}), zone.landed_file(root, ex, "2025-01"))
+            schema = landed_schema(ex)
+            row = pa.table(
+                {f.name: pa.nulls(1, f.type) for f in schema},
+                schema=pa.schema([f.with_nullable(True) for f in schema]),
+            )
+            pq.write_table(row, zone.landed_file(root, ex, "2025-01"))
     ledger = zone.ledger_file(root)
     ledger.parent.mkdir(parents=True, exist_ok=True)
     # The ledger's format: boernedata/landing/ledger.py (one JSON line per delivered file and run).
@@ -492,6 +498,59 @@ def test_empty_landing_is_refused_before_dbt_and_the_publication_stays(built, ca
     assert manifest_of(built)["build_id"] == before["build_id"]
     assert sorted(r.Paths.of(built["warehouse"]).releases.iterdir()) == releases
     assert published_marker(built) == 7
+
+
+def test_landing_of_another_version_is_refused_before_dbt_and_the_publication_stays(built, capsys):
+    """The sources read the landed files by column name (union_by_name): a file landed by another version
+    without `registered_by` read as NULL there, passed every test and published check-ins without a single
+    check-out for that month."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    before = manifest_of(built)
+    landing = make_landing(built["tmp"] / "old_version_landing")
+    events = zone.landed_file(landing, "kbhbarn/fremmoede", "2025-01")
+    pq.write_table(pq.read_table(events).drop_columns(["registered_by"]), events)
+    second = zone.landed_file(landing, "kbhbarn/fremmoede", "2025-02")
+    pq.write_table(pq.read_table(events), second)  # the same old schema: told once, with a count
+    register = zone.persons_dir(landing) / zone.REGISTER_FILE
+    register.parent.mkdir(parents=True)
+    retyped = pa.schema(
+        [pa.field(f.name, pa.string() if f.name == "person_key" else f.type) for f in PERSONS_SCHEMA]
+    )
+    pq.write_table(retyped.empty_table(), register)
+    staff = zone.landed_file(landing, "hr/personale", "2025-01")
+    pq.write_table(pq.read_table(staff).append_column("grade", pa.array([None], pa.string())), staff)
+
+    assert run_build(built, "--vars", "{marker: 8}", landing=landing) == 1
+    out, err = capsys.readouterr()
+    assert "refusing to build: 4 landed file(s)" in err and "do not have the columns this version" in err
+    assert (
+        "kbhbarn/fremmoede/2025-01.parquet and 1 more file(s) of kbhbarn/fremmoede: missing registered_by"
+        in err
+    )
+    assert "_persons/persons.parquet: person_key is string, expected int64" in err
+    assert "hr/personale/2025-01.parquet: unknown column(s) grade" in err
+    assert "boernedata land --raw" in err and "still in place" in err
+    assert "running dbt build" not in out  # refused from the Parquet footers, before dbt ran
+    assert manifest_of(built)["build_id"] == before["build_id"]
+    assert published_marker(built) == 7
+
+
+def test_an_old_versions_schema_file_is_rewritten(tmp_path):
+    """An extract with no delivery reads its zero-row `_schema.parquet`: one of another version's columns is
+    replaced by this version's, which the models read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = zone.landed_dir(tmp_path, "aula/kommegaa")
+    folder.mkdir(parents=True)
+    pq.write_table(pa.table({"x": pa.array([], pa.int64())}), folder / zone.EMPTY_SCHEMA_FILE)
+    written = zone.write_schema_files(tmp_path)
+    assert folder / zone.EMPTY_SCHEMA_FILE in written
+    expected = landed_schema(next(ex for ex in EXTRACTS if ex.key == "aula/kommegaa"))
+    assert pq.read_schema(folder / zone.EMPTY_SCHEMA_FILE).equals(expected, check_metadata=False)
+    assert folder / zone.EMPTY_SCHEMA_FILE not in zone.write_schema_files(tmp_path)  # the same: left as is
 
 
 def test_unknown_extract_in_allow_empty_is_a_usage_error(env, capsys):

@@ -3,13 +3,18 @@
 - Empty sources: every landed extract (`<landing>/<system>/<extract>/*.parquet`, the empty schema file
   aside) must hold rows, read from the Parquet footers before dbt runs, so an empty or half-copied landing
   folder fails in a second. An extract a municipality does not deliver is named as allowed to be empty.
+- Foreign schemas: every landed file (and the person register) must have the columns and types this
+  version lands (contracts.landed_schema). The sources read each extract's files by column name
+  (`union_by_name`), so a file landed by another version of the project, or written by hand, that lacks a
+  column would read as NULL there and pass every test: a month without `registered_by` counts no
+  check-out. Read from the footers before dbt runs, like the row counts.
 - Shrink: no published table may have fewer rows than (100 - max %) of the current publication's (its
   manifest's row counts), unless the build is told to accept it.
 - Withheld cells: per published indicator table, how many cells are withheld and for which reason
   (`suppression_reason`), or "not available" when the table has no such column.
 
-`refuse_empty_sources` and `refuse_shrink` raise BuildError with a message that says what to do; the
-other functions return what they found.
+`refuse_empty_sources`, `refuse_foreign_schemas` and `refuse_shrink` raise BuildError with a message
+that says what to do; the other functions return what they found.
 """
 
 from __future__ import annotations
@@ -57,6 +62,13 @@ def refuse_empty_sources(landing: Path, checks: Checks) -> list[str]:
     return allowed
 
 
+def refuse_foreign_schemas(landing: Path) -> None:
+    """Refuse (BuildError) when a landed file does not have the columns and types this version lands."""
+    mismatches = foreign_schemas(landing)
+    if mismatches:
+        raise BuildError(foreign_schemas_message(landing, mismatches))
+
+
 def refuse_shrink(previous: dict | None, counts: dict[str, dict], checks: Checks) -> list[Shrink]:
     """Refuse (BuildError) when a table shrank by more than the set share against the current
     publication's manifest (`previous`), unless allowed; the shrunk tables published on purpose, for the
@@ -78,6 +90,69 @@ def landed_rows(landing: Path) -> dict[str, int]:
         ex.key: sum(pq.ParquetFile(f).metadata.num_rows for f in data_files(landed_dir(landing, ex)))
         for ex in EXTRACTS
     }
+
+
+@dataclass(frozen=True)
+class SchemaMismatch:
+    """A landed file whose columns differ from the landed schema of its extract."""
+
+    file: Path
+    folder: str  # `system/extract`, or the person register's folder
+    problem: str  # e.g. "missing registered_by; institution_id is int64, expected string"
+
+
+def foreign_schemas(landing: Path) -> list[SchemaMismatch]:
+    """The landed files (person register included) whose column names or types differ from what this
+    version lands, from the Parquet footers. Nullability is not compared: it does not change a read."""
+    import pyarrow.parquet as pq
+
+    from boernedata.contracts import EXTRACTS, PERSONS_SCHEMA, landed_schema
+
+    folders = [(zone.persons_dir(landing), zone.PERSONS_DIR, PERSONS_SCHEMA)]
+    folders += [(zone.landed_dir(landing, ex), ex.key, landed_schema(ex)) for ex in EXTRACTS]
+    out = []
+    for folder, name, expected in folders:
+        for f in zone.data_files(folder):
+            problem = schema_difference(pq.read_schema(f), expected)
+            if problem:
+                out.append(SchemaMismatch(f, name, problem))
+    return out
+
+
+def schema_difference(found, expected) -> str:
+    """What differs between two Arrow schemas by column name and type ("" when nothing)."""
+    found_types = {f.name: f.type for f in found}
+    expected_types = {f.name: f.type for f in expected}
+    missing = [n for n in expected_types if n not in found_types]
+    extra = [n for n in found_types if n not in expected_types]
+    retyped = [
+        f"{n} is {found_types[n]}, expected {t}"
+        for n, t in expected_types.items()
+        if n in found_types and found_types[n] != t
+    ]
+    parts = ([f"missing {', '.join(missing)}"] if missing else []) + retyped
+    parts += [f"unknown column(s) {', '.join(extra)}"] if extra else []
+    return "; ".join(parts)
+
+
+def foreign_schemas_message(landing: Path, mismatches: list[SchemaMismatch]) -> str:
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for m in mismatches:
+        groups.setdefault((m.folder, m.problem), []).append(m.file)
+    lines = []
+    for (folder, problem), files in groups.items():
+        more = f" and {len(files) - 1} more file(s) of {folder}" if len(files) > 1 else ""
+        lines.append(f"  {files[0].relative_to(landing)}{more}: {problem}")
+    if len(lines) > 20:
+        lines[20:] = [f"  ... and {len(lines) - 20} more"]
+    return (
+        f"refusing to build: {len(mismatches)} landed file(s) in {landing} do not have the columns this "
+        "version of boernedata lands; the models would read a missing column as empty and count wrong:\n"
+        + "\n".join(lines)
+        + "\nThey were landed by another version of boernedata, or changed by hand. Land the raw files again "
+        "with this version into a new landing folder (`boernedata land --raw <raw folder> --landing <new "
+        "folder>`) and build from that."
+    )
 
 
 def unknown_extracts(names: list[str]) -> list[str]:

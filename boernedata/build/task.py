@@ -1,9 +1,10 @@
 """`boernedata build`: dbt build on the internal warehouse, then publish the marts safely.
 
 The steps, in order, and the module that owns each: take the build lock (lock.py), check that every
-landed extract has rows (checks.py), run `dbt build` while holding the landing zone's lock (dbt_runner.py),
-copy the published interface into a new release (publish.py), refuse a shrunken table (checks.py), write
-the manifest (manifest.py), and swap the release in (releases.py). Any refusal or failure raises
+landed extract has rows and every landed file the columns this version lands (checks.py), run `dbt build`
+while holding the landing zone's lock (dbt_runner.py), copy the published interface into a new release
+(publish.py), refuse a shrunken table (checks.py), write the manifest (manifest.py), and swap the release
+in (releases.py). Any refusal or failure raises
 BuildError before the swap, so the last good publication stays in place.
 
 Why a separate publication: DuckDB allows one writer or many readers, never both, has no users or grants,
@@ -21,7 +22,13 @@ from pathlib import Path
 from boernedata import landing_zone as zone
 from boernedata import settings
 from boernedata.build import dbt_runner, engines, incremental, manifest, publish
-from boernedata.build.checks import Checks, refuse_empty_sources, refuse_shrink, unknown_extracts
+from boernedata.build.checks import (
+    Checks,
+    refuse_empty_sources,
+    refuse_foreign_schemas,
+    refuse_shrink,
+    unknown_extracts,
+)
 from boernedata.build.errors import BuildError, err, say
 from boernedata.build.lock import BuildLock, check_internal_file_free, landing_lock
 from boernedata.exit_codes import ExitCode
@@ -115,11 +122,7 @@ def _locked_build(
     check_internal_file_free(paths.warehouse)
 
     with landing_lock(landing):
-        # before dbt: an empty landing fails in a second
-        allowed_empty = refuse_empty_sources(landing, options)
-        if allowed_empty:
-            _say(f"note: no rows landed for {', '.join(allowed_empty)}; allowed to be empty (--allow-empty)")
-        zone.write_schema_files(landing)  # every source gets at least a zero-row schema file
+        allowed_empty = _check_landing(landing, options)
         ledger = manifest.ledger_state(landing)
         versions = manifest.tool_versions()
         plan = incremental.plan(
@@ -202,10 +205,7 @@ def _engine_build(
     """The same checks and `dbt build` on PostgreSQL or Spark: the landed Parquet reaches the engine first
     (engines.py). Always a full build; the published tables are schema `marts` on the engine (no release)."""
     with landing_lock(landing):
-        allowed_empty = refuse_empty_sources(landing, options)
-        if allowed_empty:
-            _say(f"note: no rows landed for {', '.join(allowed_empty)}; allowed to be empty (--allow-empty)")
-        zone.write_schema_files(landing)
+        _check_landing(landing, options)
         if target == engines.POSTGRES:
             server = engines.PostgresServer.from_env()
             rows, seconds = engines.timed(engines.load_postgres, landing, server, paths.root / "tmp")
@@ -232,6 +232,18 @@ def _engine_build(
         f"nothing was published to {paths.published}/ (a DuckDB-file release needs --target duckdb)"
     )
     return ExitCode.OK
+
+
+def _check_landing(landing: Path, options: Checks) -> list[str]:
+    """Before dbt, from the Parquet footers, so a bad landing folder fails in a second: refuse empty
+    extracts and files of another version's schema; give every source at least a zero-row schema file.
+    The extracts allowed to be empty, for the manifest."""
+    allowed_empty = refuse_empty_sources(landing, options)
+    if allowed_empty:
+        _say(f"note: no rows landed for {', '.join(allowed_empty)}; allowed to be empty (--allow-empty)")
+    refuse_foreign_schemas(landing)
+    zone.write_schema_files(landing)
+    return allowed_empty
 
 
 def _previous_publication_note(paths: Paths) -> str:
