@@ -676,6 +676,51 @@ def test_idempotent_and_replacement(tmp_path):
     assert pq.read_table(target).num_rows == N - 2
 
 
+def test_a_run_is_never_stamped_before_the_ledgers_latest(tmp_path, capsys):
+    """The models take a row's latest landed delivery as the one with the latest `_loaded_at` (a late
+    correction supersedes what it corrects). With the landing machine's clock behind the ledger's latest
+    run (here: the ledger says the first run was in 2030), a correction landed now must still be later."""
+    raw, landing = tmp_path / "raw", tmp_path / "landing"
+    ex = extract("kbhbarn/fravaer")
+    write(raw, ex, rows(ex))
+    assert land(raw, landing, KEY, progress=False) == 0
+    path = zone.ledger_file(landing)
+    records = [
+        {**json.loads(line), "landed_at": "2030-01-01T00:00:00Z"}
+        for line in path.read_text("utf-8").splitlines()
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    capsys.readouterr()
+
+    recs = rows(ex)
+    recs[3]["reason"] = "syg"  # the corrected month
+    write(raw, ex, recs)
+    assert land(raw, landing, KEY, progress=False) == 0
+    assert (
+        "is not after the latest landing run in the ledger (2030-01-01 00:00:00 UTC)"
+        in capsys.readouterr().err
+    )
+    last = ledger(landing)[-1]
+    assert (last["status"], last["landed_at"]) == ("replaced", "2030-01-01T00:00:01Z")
+    loaded = set(pq.read_table(zone.landed_file(landing, ex, "2025-03"))["_loaded_at"].to_pylist())
+    assert loaded == {dt.datetime(2030, 1, 1, 0, 0, 1)}
+
+
+def test_run_time_follows_the_clock_unless_it_is_behind():
+    from boernedata.landing.run import run_time
+
+    last = dt.datetime(2026, 11, 20, 6, 0, 0)
+    assert run_time(dt.datetime(2026, 11, 21, 6, 0, 0, 5), last) == (
+        dt.datetime(2026, 11, 21, 6, 0, 0, 5),
+        "",
+    )
+    assert run_time(dt.datetime(2026, 11, 21), None) == (dt.datetime(2026, 11, 21), "")
+    # within the latest run's second (the ledger keeps whole seconds): one second on, no clock fault
+    assert run_time(dt.datetime(2026, 11, 20, 6, 0, 0, 400), last) == (dt.datetime(2026, 11, 20, 6, 0, 1), "")
+    stamped, note = run_time(dt.datetime(2026, 11, 19, 23, 0), last)
+    assert stamped == dt.datetime(2026, 11, 20, 6, 0, 1) and "Check the clock" in note
+
+
 def test_person_register(tmp_path):
     """Every landed person key is in the register, once, across runs; a new delivery adds its new
     persons; a missing register makes every delivery land again; another pseudonym key and two

@@ -5,6 +5,8 @@ Where it lives, its statuses and reading it: boernedata/landing_zone.py (the bui
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import threading
 from dataclasses import asdict, dataclass
@@ -39,9 +41,13 @@ class Ledger:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._current: dict[tuple[str, str], dict] = {}
         self._lock = threading.Lock()  # files land on two threads
+        self.last_landed_at: dt.datetime | None = None  # the latest run's time, UTC without a time zone
         for rec in read_ledger(self.landing):
             if rec["status"] in ACCEPTED:
                 self._current[(rec["extract"], rec["period"])] = rec
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                landed_at = dt.datetime.fromisoformat(rec["landed_at"].removesuffix("Z"))
+                self.last_landed_at = max(self.last_landed_at or landed_at, landed_at)
 
     def current(self, extract: str, period: str) -> dict | None:
         """The delivery whose rows are landed now for this extract and period."""

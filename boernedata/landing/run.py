@@ -37,6 +37,27 @@ from boernedata.landing.suite_runner import SuiteRunner
 WORKERS = min(8, (os.cpu_count() or 2) + 1)
 
 
+def run_time(clock: dt.datetime, last_landed_at: dt.datetime | None) -> tuple[dt.datetime, str]:
+    """The run's time (the landed `_loaded_at` and the ledger's `landed_at`, UTC without a time zone) and a
+    note when the clock had to be overruled. The models take the latest landed delivery of a row as the one
+    with the latest `_loaded_at`, so a run must never be stamped before an earlier run: with this machine's
+    clock behind the ledger's latest run, a correction landed now would lose to the delivery it corrects.
+    Then the run is stamped one second after that run (the ledger keeps whole seconds), and says so."""
+    earliest = (
+        None if last_landed_at is None else last_landed_at.replace(microsecond=0) + dt.timedelta(seconds=1)
+    )
+    if earliest is None or clock >= earliest:
+        return clock, ""
+    if clock >= last_landed_at:  # within the latest run's second: no clock fault, just as precise
+        return earliest, ""
+    return earliest, (
+        f"note: this machine's clock ({clock:%Y-%m-%d %H:%M:%S} UTC) is not after the latest landing run "
+        f"in the ledger ({last_landed_at:%Y-%m-%d %H:%M:%S} UTC); this run is stamped "
+        f"{earliest:%Y-%m-%d %H:%M:%S} so that what it lands stays later than what landed before. Check "
+        "the clock (NTP)."
+    )
+
+
 class Run:
     """One landing run: every raw file landed, each outcome recorded as it finishes, then the person
     register compacted, the GE suites finished, the report written and the exit code decided."""
@@ -51,16 +72,18 @@ class Run:
     ) -> None:
         self.raw, self.landing, self.progress = Path(raw), Path(landing), progress
         self.pseudo = Pseudonymizer(key)
-        now = dt.datetime.now(dt.UTC)
-        self.run_id = now.strftime("%Y%m%dT%H%M%SZ")
         self.ledger = Ledger(self.landing)
+        now, self.clock_note = run_time(
+            dt.datetime.now(dt.UTC).replace(tzinfo=None), self.ledger.last_landed_at
+        )
+        self.run_id = now.strftime("%Y%m%dT%H%M%SZ")
         self.ctx = RunContext(
             raw=self.raw,
             landing=self.landing,
             pseudo=self.pseudo,
             ledger=self.ledger,
             guard=ShrinkGuard(self.landing, self.raw, rules or HoldRules()),
-            loaded_at=now.replace(tzinfo=None),
+            loaded_at=now,
             run_id=self.run_id,
             # Landed rows whose persons are not in the register (it was deleted, or the landing predates
             # it): every delivery lands again, which registers them
@@ -98,6 +121,8 @@ class Run:
                 "land into an empty folder to pseudonymize every delivery with this key. Nothing landed."
             )
             return ExitCode.CANNOT_RUN
+        if self.clock_note:
+            self.say(self.clock_note)
         files = self.files()
         if self.ctx.reland:
             self.say(
