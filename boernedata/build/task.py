@@ -4,8 +4,8 @@ The steps, in order, and the module that owns each: take the build lock (lock.py
 landed extract has rows and every landed file the columns this version lands (checks.py), run `dbt build`
 while holding the landing zone's lock (dbt_runner.py), copy the published interface into a new release
 (publish.py), refuse a shrunken table (checks.py), write the manifest (manifest.py), and swap the release
-in (releases.py). Any refusal or failure raises
-BuildError before the swap, so the last good publication stays in place.
+in (releases.py). Any refusal or failure raises BuildError before the swap, so the last good publication
+stays in place.
 
 Why a separate publication: DuckDB allows one writer or many readers, never both, has no users or grants,
 and dbt-duckdb keeps its file open for the whole run. BI tools therefore never open the internal file
