@@ -41,21 +41,15 @@ open_days as (
 
 ferie_ranges as (
 
-    -- cut to the reporting years, the only years with open days
+    -- cut to the reporting years, the only years with open days; on an incremental run, to the ranges
+    -- that reach the recomputed days
     select
         child_person_key,
         institution_id,
         greatest(from_date, cast('{{ var("boernedata:first_year") }}-01-01' as date)) as from_date,
         least(to_date, cast('{{ var("boernedata:last_year") }}-12-31' as date)) as to_date
     from {{ ref('stg_kbhbarn__parent_absences') }}
-    where absence_reason = 'ferie'
-
-),
-
-day_offsets as (
-
-    -- 0 .. the number of days in the reporting years: enough for any registered holiday cut to them
-    {{ integer_series(0, (var('boernedata:last_year') - var('boernedata:first_year') + 1) * 366) }}
+    where absence_reason = 'ferie' and {{ is_recomputed('to_date') }}
 
 ),
 
@@ -63,12 +57,12 @@ ferie_days as (
 
     -- one row per registered holiday day: the anti-join below is then on equality keys
     select
-        ferie_ranges.child_person_key,
-        ferie_ranges.institution_id,
-        cast({{ dbt.dateadd('day', 'day_offsets.n', 'ferie_ranges.from_date') }} as date) as ferie_date
+        child_person_key,
+        institution_id,
+        {{ dates_of_range('from_date', 'to_date') }} as ferie_date
     from ferie_ranges
-    inner join day_offsets
-        on day_offsets.n <= {{ dbt.datediff('ferie_ranges.from_date', 'ferie_ranges.to_date', 'day') }}
+    -- a range wholly outside the reporting years is empty once cut
+    where from_date <= to_date
 
 ),
 
