@@ -8,8 +8,8 @@
 -- last month with a check-in): an enrollment older than the first delivered month, or an institution
 -- that moved to Komme/gå later, would otherwise count days nobody could check in on as absence.
 -- The ~50 M day rows at Copenhagen's scale meet equality (hash) joins only, on the integer person key
--- (restricted.fct_child_attendance_days adds the pseudonym); the range joins are on the small tables
--- (spells x open days, holiday ranges x day offsets).
+-- (restricted.fct_child_attendance_days adds the pseudonym); the one range join is on small tables
+-- (spells x open days), and registered holidays are expanded to their days (dates_of_range).
 -- Incremental (macros/incremental.sql): a nightly build recomputes only the days from
 -- BOERNEDATA_INCREMENTAL_SINCE on.
 {{ config(
