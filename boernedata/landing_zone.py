@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,6 +114,49 @@ def _schema_file(folder: Path, schema) -> Path | None:
         pq.write_table(schema.empty_table(), target)
         return target
     return None
+
+
+@dataclass(frozen=True)
+class SchemaMismatch:
+    """A landed file whose columns differ from the landed schema of its extract."""
+
+    file: Path
+    folder: str  # `system/extract`, or the person register's folder
+    problem: str  # e.g. "missing registered_by; institution_id is int64, expected string"
+
+
+def foreign_schemas(landing: Path) -> list[SchemaMismatch]:
+    """The landed files (person register included) whose column names or types differ from what this
+    version lands, from the Parquet footers. Nullability is not compared: it does not change a read."""
+    import pyarrow.parquet as pq
+
+    from boernedata.contracts import EXTRACTS, PERSONS_SCHEMA, landed_schema
+
+    folders = [(persons_dir(landing), PERSONS_DIR, PERSONS_SCHEMA)]
+    folders += [(landed_dir(landing, ex), ex.key, landed_schema(ex)) for ex in EXTRACTS]
+    out = []
+    for folder, name, expected in folders:
+        for f in data_files(folder):
+            problem = schema_difference(pq.read_schema(f), expected)
+            if problem:
+                out.append(SchemaMismatch(f, name, problem))
+    return out
+
+
+def schema_difference(found, expected) -> str:
+    """What differs between two Arrow schemas by column name and type ("" when nothing)."""
+    found_types = {f.name: f.type for f in found}
+    expected_types = {f.name: f.type for f in expected}
+    missing = [n for n in expected_types if n not in found_types]
+    extra = [n for n in found_types if n not in expected_types]
+    retyped = [
+        f"{n} is {found_types[n]}, expected {t}"
+        for n, t in expected_types.items()
+        if n in found_types and found_types[n] != t
+    ]
+    parts = ([f"missing {', '.join(missing)}"] if missing else []) + retyped
+    parts += [f"unknown column(s) {', '.join(extra)}"] if extra else []
+    return "; ".join(parts)
 
 
 # --- quarantine and held deliveries ----------------------------------------------------------------

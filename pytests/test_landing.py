@@ -706,6 +706,23 @@ def test_a_run_is_never_stamped_before_the_ledgers_latest(tmp_path, capsys):
     assert loaded == {dt.datetime(2030, 1, 1, 0, 0, 1)}
 
 
+def test_land_warns_of_files_of_another_version(tmp_path, capsys):
+    """A landed file without a column this version lands (an older version's): `build` refuses the folder
+    (pytests/test_publish.py), and `land` says so at once."""
+    raw, landing = tmp_path / "raw", tmp_path / "landing"
+    ex = extract("kbhbarn/fravaer")
+    write(raw, ex, rows(ex))
+    assert land(raw, landing, KEY, progress=False) == 0
+    assert "do not have the columns" not in capsys.readouterr().err
+    old = zone.landed_file(landing, ex, "2024-12")
+    pq.write_table(pq.read_table(zone.landed_file(landing, ex, "2025-03")).drop_columns(["reason"]), old)
+
+    assert land(raw, landing, KEY, progress=False) == 0  # nothing new: the same bytes again
+    err = capsys.readouterr().err
+    assert "WARNING: 1 landed file(s)" in err and "kbhbarn/fravaer/2024-12.parquet: missing reason" in err
+    assert "refuses this folder" in err
+
+
 def test_run_time_follows_the_clock_unless_it_is_behind():
     from boernedata.landing.run import run_time
 

@@ -7,7 +7,8 @@
   version lands (contracts.landed_schema). The sources read each extract's files by column name
   (`union_by_name`), so a file landed by another version of the project, or written by hand, that lacks a
   column would read as NULL there and pass every test: a month without `registered_by` counts no
-  check-out. Read from the footers before dbt runs, like the row counts.
+  check-out. Read from the footers before dbt runs, like the row counts (landing_zone.foreign_schemas;
+  `land` warns of the same files).
 - Shrink: no published table may have fewer rows than (100 - max %) of the current publication's (its
   manifest's row counts), unless the build is told to accept it.
 - Withheld cells: per published indicator table, how many cells are withheld and for which reason
@@ -64,7 +65,7 @@ def refuse_empty_sources(landing: Path, checks: Checks) -> list[str]:
 
 def refuse_foreign_schemas(landing: Path) -> None:
     """Refuse (BuildError) when a landed file does not have the columns and types this version lands."""
-    mismatches = foreign_schemas(landing)
+    mismatches = zone.foreign_schemas(landing)
     if mismatches:
         raise BuildError(foreign_schemas_message(landing, mismatches))
 
@@ -92,50 +93,7 @@ def landed_rows(landing: Path) -> dict[str, int]:
     }
 
 
-@dataclass(frozen=True)
-class SchemaMismatch:
-    """A landed file whose columns differ from the landed schema of its extract."""
-
-    file: Path
-    folder: str  # `system/extract`, or the person register's folder
-    problem: str  # e.g. "missing registered_by; institution_id is int64, expected string"
-
-
-def foreign_schemas(landing: Path) -> list[SchemaMismatch]:
-    """The landed files (person register included) whose column names or types differ from what this
-    version lands, from the Parquet footers. Nullability is not compared: it does not change a read."""
-    import pyarrow.parquet as pq
-
-    from boernedata.contracts import EXTRACTS, PERSONS_SCHEMA, landed_schema
-
-    folders = [(zone.persons_dir(landing), zone.PERSONS_DIR, PERSONS_SCHEMA)]
-    folders += [(zone.landed_dir(landing, ex), ex.key, landed_schema(ex)) for ex in EXTRACTS]
-    out = []
-    for folder, name, expected in folders:
-        for f in zone.data_files(folder):
-            problem = schema_difference(pq.read_schema(f), expected)
-            if problem:
-                out.append(SchemaMismatch(f, name, problem))
-    return out
-
-
-def schema_difference(found, expected) -> str:
-    """What differs between two Arrow schemas by column name and type ("" when nothing)."""
-    found_types = {f.name: f.type for f in found}
-    expected_types = {f.name: f.type for f in expected}
-    missing = [n for n in expected_types if n not in found_types]
-    extra = [n for n in found_types if n not in expected_types]
-    retyped = [
-        f"{n} is {found_types[n]}, expected {t}"
-        for n, t in expected_types.items()
-        if n in found_types and found_types[n] != t
-    ]
-    parts = ([f"missing {', '.join(missing)}"] if missing else []) + retyped
-    parts += [f"unknown column(s) {', '.join(extra)}"] if extra else []
-    return "; ".join(parts)
-
-
-def foreign_schemas_message(landing: Path, mismatches: list[SchemaMismatch]) -> str:
+def foreign_schemas_message(landing: Path, mismatches: list[zone.SchemaMismatch]) -> str:
     groups: dict[tuple[str, str], list[Path]] = {}
     for m in mismatches:
         groups.setdefault((m.folder, m.problem), []).append(m.file)

@@ -106,6 +106,18 @@ class Run:
             else:
                 print(text, file=sys.stderr)
 
+    def _warn_of_foreign_schemas(self) -> None:
+        """Files in the folder with another version's columns (landed by an older or newer boernedata, or
+        written by hand): this run lands fine, but `build` will refuse the folder, so say it now."""
+        foreign = zone.foreign_schemas(self.landing)
+        if foreign:
+            first = foreign[0]
+            self.say(
+                f"WARNING: {len(foreign)} landed file(s) in {self.landing} do not have the columns this "
+                f"version lands (e.g. {first.file.relative_to(self.landing)}: {first.problem}); `boernedata "
+                "build` refuses this folder. Land the raw files again into a new landing folder."
+            )
+
     # ------------------------------------------------------------------------------------ files
 
     def files(self) -> list[Path]:
@@ -160,6 +172,7 @@ class Run:
         for err in self.suites.errors:
             self.say(f"WARNING (Great Expectations cross-check): {err}")
         zone.write_schema_files(self.landing)
+        self._warn_of_foreign_schemas()
         report = write_report(self.landing, self.raw, self.run_id, self.outcomes, self.suites)
         rejected = [o for o in self.outcomes if o.delivery.status == zone.REJECTED]
         held = [o for o in self.outcomes if o.delivery.status == zone.HELD]
