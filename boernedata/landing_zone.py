@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from filelock import FileLock
 
     from boernedata.contracts import Extract
@@ -86,6 +87,15 @@ def data_files(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).glob(f"*{PARQUET}") if p.name != EMPTY_SCHEMA_FILE)
 
 
+def source_folders(landing: Path) -> list[tuple[Path, str, pa.Schema]]:
+    """(folder, name, landed schema) of every folder the dbt sources read: the person register and each
+    extract (named `system/extract`)."""
+    from boernedata.contracts import EXTRACTS, PERSONS_SCHEMA, landed_schema
+
+    folders = [(persons_dir(landing), PERSONS_DIR, PERSONS_SCHEMA)]
+    return folders + [(landed_dir(landing, ex), ex.key, landed_schema(ex)) for ex in EXTRACTS]
+
+
 def write_schema_files(landing: Path) -> list[Path]:
     """Give every extract with no landed data, and the person register when empty, a zero-row Parquet
     file of its landed schema.
@@ -94,11 +104,9 @@ def write_schema_files(landing: Path) -> list[Path]:
     (e.g. Aula Komme/gå where all check-in goes through KBH Barn) then reads as an empty table instead of
     failing the build. Files named `_schema.parquet` hold no rows and are replaced by real deliveries.
     """
-    from boernedata.contracts import EXTRACTS, PERSONS_SCHEMA, landed_schema
-
-    folders = [(persons_dir(landing), PERSONS_SCHEMA)]
-    folders += [(landed_dir(landing, ex), landed_schema(ex)) for ex in EXTRACTS]
-    return [p for folder, schema in folders if (p := _schema_file(folder, schema)) is not None]
+    return [
+        p for folder, _, schema in source_folders(landing) if (p := _schema_file(folder, schema)) is not None
+    ]
 
 
 def _schema_file(folder: Path, schema) -> Path | None:
@@ -130,12 +138,8 @@ def foreign_schemas(landing: Path) -> list[SchemaMismatch]:
     version lands, from the Parquet footers. Nullability is not compared: it does not change a read."""
     import pyarrow.parquet as pq
 
-    from boernedata.contracts import EXTRACTS, PERSONS_SCHEMA, landed_schema
-
-    folders = [(persons_dir(landing), PERSONS_DIR, PERSONS_SCHEMA)]
-    folders += [(landed_dir(landing, ex), ex.key, landed_schema(ex)) for ex in EXTRACTS]
     out = []
-    for folder, name, expected in folders:
+    for folder, name, expected in source_folders(landing):
         for f in data_files(folder):
             problem = schema_difference(pq.read_schema(f), expected)
             if problem:
