@@ -3,7 +3,6 @@
 
     .venv/bin/python benchmarks/bench_datapakke.py                       # ~650 institutions, HTML + PDF
     .venv/bin/python benchmarks/bench_datapakke.py --no-pdf              # HTML only
-    .venv/bin/python benchmarks/bench_datapakke.py --engine weasyprint   # PDF with WeasyPrint instead
     .venv/bin/python benchmarks/bench_datapakke.py --warehouse warehouse/published/boernedata.duckdb
 
 Builds the published-marts fixture (pytests/fixtures/published_marts.py) at Copenhagen scale unless
@@ -32,13 +31,9 @@ def main() -> int:
     parser.add_argument("--warehouse", type=Path, help="published DuckDB file (default: build the fixture)")
     parser.add_argument("--period", help="half-year (default: the latest with data)")
     parser.add_argument("--no-pdf", action="store_true")
-    parser.add_argument(
-        "--engine", choices=["chromium", "weasyprint"], help="PDF engine (default: chromium if installed)"
-    )
-    parser.add_argument("--workers", type=int, default=2, help="PDF workers / browser tabs (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="PDF worker processes (default 2)")
     args = parser.parse_args()
 
-    from boernedata.datapakke import pdf as pdf_module
     from boernedata.datapakke import renderer
 
     with tempfile.TemporaryDirectory(prefix="bench-datapakke-") as tmp:
@@ -52,14 +47,6 @@ def main() -> int:
             print(
                 f"fixture: {sum(COPENHAGEN.values())} institutions built in {time.perf_counter() - t:.1f} s"
             )
-
-        if args.engine:
-            original = pdf_module.write_pdfs
-
-            def forced(jobs, workers=2, progress=False, engine=None):
-                return original(jobs, workers=workers, progress=progress, engine=args.engine)
-
-            pdf_module.write_pdfs = forced
 
         out = Path(tmp) / "out"
         t = time.perf_counter()

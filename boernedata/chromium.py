@@ -1,8 +1,8 @@
 """The Chromium the project drives: the Debian package (scripts/install_chromium.sh; Playwright's own
 browser downloads are never used) and the flags it needs on a closed machine.
 
-The data packages' PDFs (datapakke/cdp.py) and the browser tests (pytests/conftest.py, through
-Playwright) launch it from here, so the executable and the flags have one home.
+The browser tests (pytests/conftest.py, through Playwright) launch it from here, so the executable and
+the flags have one home. (The data packages' PDFs come from Typst, not from a browser: datapakke/pdf.py.)
 """
 
 from __future__ import annotations

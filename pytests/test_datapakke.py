@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import unescape as html_unescape
 from pathlib import Path
 
 import duckdb
@@ -632,13 +633,12 @@ def assert_pages_are_filled(path: Path) -> list[float]:
 
 
 @pytest.fixture(scope="module")
-def pdfs(out, tmp_path_factory) -> dict[str, Path]:
+def pdfs(marts_file, tmp_path_factory) -> dict[str, Path]:
     """PDFs of a school, a daycare centre, a leisure offer and the two small institutions."""
     target = tmp_path_factory.mktemp("pdfs")
+    assert render(marts_file, None, None, target, pdf=True, progress=False) == 0
     chosen = ["S2001", "S2007", "D1001", "D1004", "F3001", "F3005"]
-    jobs = [(package(out, i), target / f"{i}.pdf") for i in chosen]
-    assert [e for _, e in pdf.write_pdfs(jobs, workers=2)] == [None] * len(jobs)
-    return {i: target / f"{i}.pdf" for i in chosen}
+    return {i: package(target, i, suffix="pdf") for i in chosen}
 
 
 def test_pdf_pages_are_filled(pdfs):
@@ -681,16 +681,60 @@ def test_pdf_step_shows_progress_and_the_index_links_the_pdf(marts_file, tmp_pat
     assert "datapakker (PDF)" not in capsys.readouterr().err  # progress=False: quiet (benchmarks)
 
 
-def test_weasyprint_fallback_writes_a_pdf(out, tmp_path):
-    """Without Chromium the PDFs come from WeasyPrint, with the same print stylesheet."""
+def test_pdf_has_every_heading_of_the_html(pdfs):
+    """The PDF is typeset from its own template (package.typ): every part and every indicator the HTML
+    shows is in it too, so the two templates cannot drift apart unnoticed."""
     pypdf = pytest.importorskip("pypdf")
-    source = package(out, "F3001")
-    target = tmp_path / "F3001.pdf"
-    results = list(pdf.write_pdfs([(source, target)], workers=1, engine="weasyprint"))
-    assert results == [(source, None)]
-    texts = [p.extract_text() for p in pypdf.PdfReader(target).pages]
-    assert "SFO Troldebo" in texts[0] and len(texts) >= 3
-    assert_pages_are_filled(target)
+    for path in pdfs.values():
+        text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(path).pages)
+        page = path.with_suffix(".html").read_text(encoding="utf-8")
+        headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", page, re.S)]
+        headings = [" ".join(html_unescape(h).split()) for h in headings]
+        assert len(headings) > 10
+        missing = [h for h in headings if h not in text]
+        assert not missing, (path.name, missing)
+
+
+def test_pdf_is_tagged_and_titled(pdfs):
+    """Typst writes PDF/UA-1: a structure tree (headings, tables, alt text on every chart), the language
+    and the title; a document that breaks the standard is refused instead of written."""
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(pdfs["D1001"])
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "da"
+    assert reader.metadata.title == "Datapakke 2. halvår 2025 · Børnehuset Mælkebøtten"
+    kinds = set()
+
+    def visit(node, depth=0):
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                kinds.add(str(node["/S"]))
+                if node["/S"] == "/Figure":
+                    assert node.get("/Alt"), "a chart without alt text"
+            kids = node.get("/K", [])
+            for kid in kids if isinstance(kids, list | pypdf.generic.ArrayObject) else [kids]:
+                visit(kid, depth + 1)
+
+    visit(root["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Figure", "/L"} <= kinds, kinds
+
+
+def test_a_failing_pdf_is_reported_and_the_others_are_written(marts_file, tmp_path):
+    con = connect(marts_file)
+    try:
+        marts = load(con, PERIOD, "F3001")
+    finally:
+        con.close()
+    good = pdf.package_data(content.package_context(marts, marts.institutions[0]))
+    jobs = [
+        ("bad.pdf", pdf.package_data({"not": "a package"}), tmp_path / "bad.pdf"),
+        ("good.pdf", good, tmp_path / "good.pdf"),
+    ]
+    results = dict(pdf.write_pdfs(jobs, workers=2))
+    assert results["good.pdf"] is None and "TypstError" in results["bad.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.pdf"]  # no half PDF under any name
 
 
 # --- the watch list (issue 22): a section in a listed institution's package and on the period index ----

@@ -1,5 +1,5 @@
 """Render the data packages of one half-year: HTML per institution, the period index, the root index and
-(optionally) a PDF of each package.
+(optionally) a PDF of each package, typeset by Typst from the same context (pdf.py).
 
 Output: <out>/<period>/<institution_id>_<name>.html (+ .pdf; `file_stem`), <out>/<period>/index.html,
 <out>/index.html. The HTML is self-contained (inline CSS and SVG, no scripts, no external references), so a
@@ -11,6 +11,7 @@ Progress goes to stderr for both steps: a tqdm bar on a terminal, else a line ev
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import sys
@@ -23,7 +24,8 @@ from pathlib import Path
 import jinja2
 from tqdm import tqdm
 
-from boernedata.datapakke import content, pdf, periods
+from boernedata.datapakke import content, periods
+from boernedata.datapakke import pdf as pdf_typesetting
 from boernedata.datapakke.data import DatapakkeError, connect, load
 from boernedata.exit_codes import ExitCode
 
@@ -129,17 +131,20 @@ def render(
 
     summaries = []
     n = len(marts.institutions)
-    for inst in _progress(marts.institutions, n, "datapakker (HTML)", "pakke", mode):
-        ctx = content.package_context(marts, inst)
-        stem = stems[inst["institution_id"]]
-        (period_dir / f"{stem}.html").write_text(package_tpl.render(css=css, **ctx), encoding="utf-8")
-        summaries.append(_summary(inst, ctx, stem))
-    html_seconds = time.perf_counter() - started
-
-    failures = 0
-    if pdf:
-        jobs = [(period_dir / s["html"], period_dir / s["pdf_name"]) for s in summaries]
-        failures = _write_pdfs(jobs, workers, mode)
+    # the PDFs are typeset in worker processes while this one writes the HTML of the next packages
+    with contextlib.ExitStack() as stack:
+        typesetter = stack.enter_context(pdf_typesetting.Typesetter(workers)) if pdf else None
+        for inst in _progress(marts.institutions, n, "datapakker (HTML)", "pakke", mode):
+            ctx = content.package_context(marts, inst)
+            stem = stems[inst["institution_id"]]
+            (period_dir / f"{stem}.html").write_text(package_tpl.render(css=css, **ctx), encoding="utf-8")
+            summaries.append(_summary(inst, ctx, stem))
+            if typesetter:
+                typesetter.submit(
+                    f"{stem}.pdf", pdf_typesetting.package_data(ctx), period_dir / f"{stem}.pdf"
+                )
+        html_seconds = time.perf_counter() - started
+        failures = _report_pdfs(typesetter, n, mode) if typesetter else 0
     pdf_seconds = time.perf_counter() - started - html_seconds
 
     _write_period_index(env, css, marts, period_dir, summaries, stems)
@@ -155,13 +160,12 @@ def render(
     return ExitCode.OK
 
 
-def _write_pdfs(jobs: list[tuple[Path, Path]], workers: int, mode: str) -> int:
+def _report_pdfs(typesetter: pdf_typesetting.Typesetter, n: int, mode: str) -> int:
     failures = 0
-    results = pdf.write_pdfs(jobs, workers=workers, progress=False)
-    for html_path, error in _progress(results, len(jobs), "datapakker (PDF)", "pdf", mode):
+    for name, error in _progress(typesetter.results(), n, "datapakker (PDF)", "pdf", mode):
         if error:
             failures += 1
-            print(f"boernedata datapakke: {html_path}: PDF failed: {error}", file=sys.stderr)
+            print(f"boernedata datapakke: {name}: PDF failed: {error}", file=sys.stderr)
     return failures
 
 
