@@ -737,6 +737,28 @@ def test_a_failing_pdf_is_reported_and_the_others_are_written(marts_file, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.pdf"]  # no half PDF under any name
 
 
+def test_pdf_of_a_package_with_empty_fields(marts_file, tmp_path):
+    """Fields the publication may leave empty (an institution without a district, an observation without
+    a score or a note) are shown as absent or '–', never as 'none', and do not fail the PDF."""
+    pypdf = pytest.importorskip("pypdf")
+    con = connect(marts_file)
+    try:
+        marts = load(con, PERIOD, "F3001")
+    finally:
+        con.close()
+    ctx = content.package_context(marts, marts.institutions[0])
+    ctx["inst"] = dict(ctx["inst"], district=None)
+    note = {"date": "", "theme": "Rutiner", "score": None, "note": None}
+    ctx["observations"] = {"count": 1, "chart": None, "notes": [note]}
+    target = tmp_path / "F3001.pdf"
+    assert list(pdf.write_pdfs([("F3001.pdf", pdf.package_data(ctx), target)], workers=1)) == [
+        ("F3001.pdf", None)
+    ]
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(target).pages)
+    assert "Område" not in text.split("Sammenlignes")[0] and "none" not in text.lower().split()
+    assert "Rutiner –" in " ".join(text.split())
+
+
 # --- the watch list (issue 22): a section in a listed institution's package and on the period index ----
 
 
