@@ -28,7 +28,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 TEMPLATE = Path(__file__).parent / "templates" / "package.typ"
-PDF_STANDARDS = ["ua-1"]  # tagged and accessible; Typst refuses a document that breaks the standard
+PDF_STANDARDS = ["ua-1"]  # tagged and accessible; Typst refuses a package that breaks a rule it checks
 
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
