@@ -62,6 +62,15 @@ def institutions(marts_file) -> list[dict]:
     return [{"institution_id": i, "name": n} for i, n in rows]
 
 
+def load_marts(path: Path, period: str | None, institution: str | None = None):
+    """The marts of a period as the package code reads them (data.load), the file closed again."""
+    con = connect(path)
+    try:
+        return load(con, period, institution)
+    finally:
+        con.close()
+
+
 def package(out: Path, institution_id: str, period: str = PERIOD, suffix: str = "html") -> Path:
     """The package file of an institution: <id>_<name>.<suffix>."""
     (path,) = [p for p in (out / period).glob(f"{institution_id}_*.{suffix}")]
@@ -160,12 +169,8 @@ def test_the_institutions_own_numbers_with_their_periods(out, marts_file):
 
 
 def test_period_selection(marts_file):
-    con = connect(marts_file)
-    try:
-        h1 = load(con, "2025-H1", None)
-        h2 = load(con, "2025-H2", None)
-    finally:
-        con.close()
+    h1 = load_marts(marts_file, "2025-H1")
+    h2 = load_marts(marts_file, "2025-H2")
     assert h1.selected[("sk_wellbeing_social", "school_year")] == "2024/25"
     assert h2.selected[("sk_pupils", "school_year")] == "2024/25"  # not the running 2025/26
     assert h1.selected[("dt_net_cost_per_child", "calendar_year")] == "2024"
@@ -258,11 +263,7 @@ def test_a_withheld_benchmark_is_shown_as_withheld_with_the_reason(out):
 def test_benchmarks_are_of_the_institutions_own_group(out, marts_file):
     """Issue 27.2: a special school is compared with special schools only, dagpleje with dagpleje; every
     verdict is against the district value of the same benchmark group."""
-    con = connect(marts_file)
-    try:
-        marts = load(con, PERIOD, None)
-    finally:
-        con.close()
+    marts = load_marts(marts_file, PERIOD)
     bench = {
         (scope, group, code, pid): (value, suppressed, n_inst)
         for scope, group, code, pid, value, suppressed, n_inst in rows(
@@ -457,11 +458,7 @@ def test_no_withheld_figure_reaches_the_package_code(leaky):
     """What the charts and texts are built from holds no sentinel: not in a row, not in a benchmark (the
     trend's district line), for any period."""
     path, _ = leaky
-    con = connect(path)
-    try:
-        marts = load(con, PERIOD, None)
-    finally:
-        con.close()
+    marts = load_marts(path, PERIOD)
     sentinels = set(SENTINELS.values())
     for table in (marts.rows, marts.benchmarks):
         for key, row in table.items():
@@ -706,7 +703,7 @@ def test_pdf_is_tagged_and_titled(pdfs):
     assert reader.metadata.title == "Datapakke 2. halvår 2025 · Børnehuset Mælkebøtten"
     kinds = set()
 
-    def visit(node, depth=0):
+    def visit(node):
         node = node.get_object()
         if isinstance(node, pypdf.generic.DictionaryObject):
             if "/S" in node:
@@ -715,18 +712,14 @@ def test_pdf_is_tagged_and_titled(pdfs):
                     assert node.get("/Alt"), "a chart without alt text"
             kids = node.get("/K", [])
             for kid in kids if isinstance(kids, list | pypdf.generic.ArrayObject) else [kids]:
-                visit(kid, depth + 1)
+                visit(kid)
 
     visit(root["/StructTreeRoot"])
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Figure", "/L"} <= kinds, kinds
 
 
 def test_a_failing_pdf_is_reported_and_the_others_are_written(marts_file, tmp_path):
-    con = connect(marts_file)
-    try:
-        marts = load(con, PERIOD, "F3001")
-    finally:
-        con.close()
+    marts = load_marts(marts_file, PERIOD, "F3001")
     good = pdf.package_data(content.package_context(marts, marts.institutions[0]))
     jobs = [
         ("bad.pdf", pdf.package_data({"not": "a package"}), tmp_path / "bad.pdf"),
@@ -741,11 +734,7 @@ def test_pdf_of_a_package_with_empty_fields(marts_file, tmp_path):
     """Fields the publication may leave empty (an institution without a district, an observation without
     a score or a note) are shown as absent or '–', never as 'none', and do not fail the PDF."""
     pypdf = pytest.importorskip("pypdf")
-    con = connect(marts_file)
-    try:
-        marts = load(con, PERIOD, "F3001")
-    finally:
-        con.close()
+    marts = load_marts(marts_file, PERIOD, "F3001")
     ctx = content.package_context(marts, marts.institutions[0])
     ctx["inst"] = dict(ctx["inst"], district=None)
     note = {"date": "", "theme": "Rutiner", "score": None, "note": None}
