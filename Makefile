@@ -53,9 +53,10 @@ test-engines: $(STAMP)
 	scripts/postgres.sh start
 	$(BIN)/pytest -m engines pytests/test_engines.py
 
-# The browser test needs Chromium; it comes from Debian's packages (no browser downloads).
+# The browser tests need Chromium; it comes from Debian's packages (no browser downloads), with jemalloc
+# for the data packages' typesetting workers.
 browser:
-	@command -v chromium >/dev/null 2>&1 || scripts/install_chromium.sh
+	@scripts/install_chromium.sh
 
 # The dashboard on the demo warehouse's publication (run `make demo` first): http://127.0.0.1:8050/
 dashboard: $(STAMP)

@@ -40,6 +40,9 @@ ENV_INCREMENTAL_SINCE = "BOERNEDATA_INCREMENTAL_SINCE"
 # Share of the machine's memory the build lets DuckDB use by default: leaves room for the Python and dbt
 # processes, the page cache and a laptop's other programs.
 DEFAULT_MEMORY_SHARE = 0.6
+# The allocator the data packages' typesetting workers preload (a shared library's name or path; empty
+# for none). Default: jemalloc when the machine has it (datapakke/pdf.py).
+ENV_PDF_MALLOC = "BOERNEDATA_PDF_MALLOC"
 # The folder of the data packages that `boernedata dashboard` links to (what `datapakke --out` wrote).
 ENV_DATAPAKKER = "BOERNEDATA_DATAPAKKER"
 

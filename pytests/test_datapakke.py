@@ -12,6 +12,7 @@ filled.
 from __future__ import annotations
 
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -716,6 +717,46 @@ def test_pdf_is_tagged_and_titled(pdfs):
 
     visit(root["/StructTreeRoot"])
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Figure", "/L"} <= kinds, kinds
+
+
+def embedded_fonts(path: Path) -> set[str]:
+    """The base names of the fonts a PDF embeds, without the subset tag (ABCDEF+)."""
+    pypdf = pytest.importorskip("pypdf")
+    names = set()
+    for page in pypdf.PdfReader(path).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+        for xobject in page["/Resources"].get("/XObject", {}).values():  # the charts' text
+            for font in xobject.get_object().get("/Resources", {}).get("/Font", {}).values():
+                names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    return names
+
+
+def test_pdf_text_is_set_in_the_bundled_font(pdfs):
+    """Every letter, figure and arrow of the packages is in Boernedata Sans (fonts/): no glyph falls back to
+    a font of the machine, so a PDF looks the same wherever it is made."""
+    for path in pdfs.values():
+        fonts = embedded_fonts(path)
+        assert fonts and all(f.startswith("BoernedataSans-") for f in fonts), (path.name, fonts)
+
+
+def test_pdf_workers_run_on_the_allocator_they_are_given(monkeypatch):
+    """$BOERNEDATA_PDF_MALLOC names the allocator the typesetting workers preload ("" for none); the
+    caller's LD_PRELOAD is as it was once the typesetter is done."""
+    library = pdf.malloc_library()
+    if library is None:
+        pytest.skip("no jemalloc on this machine (make test installs Debian's libjemalloc2)")
+    monkeypatch.setenv("LD_PRELOAD", "")
+    for setting, mapped in ((library, True), ("", False)):
+        monkeypatch.setenv("BOERNEDATA_PDF_MALLOC", setting)
+        with pdf.Typesetter(workers=1) as typesetter:
+            maps = typesetter._pool.submit(_own_memory_map).result()
+        assert ("jemalloc" in maps) is mapped, setting
+        assert os.environ["LD_PRELOAD"] == ""
+
+
+def _own_memory_map() -> str:
+    return Path("/proc/self/maps").read_text()
 
 
 def test_a_failing_pdf_is_reported_and_the_others_are_written(marts_file, tmp_path):

@@ -27,7 +27,7 @@ VERDICT_COLOURS = {
     "higher": "#9ca3af",
     "lower": "#9ca3af",
 }
-FONT = 'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif"'
+FONT = 'font-family="Boernedata Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"'
 
 
 def _svg(width: float, height: float, body: list[str], title: str) -> Markup:
