@@ -3,13 +3,13 @@
 Each package is typeset from templates/package.typ with its context as JSON. The PDF is tagged PDF/UA-1
 (headings, tables with header rows, the language, a title, alt text on every chart); Typst checks the
 rules it can (a package without a title or a chart without alt text fails instead of being written). A
-package costs Typst 60-75 ms of CPU (docs/benchmarks.md), against about 0.28 s for Chromium to load and
+package costs Typst 60-90 ms of CPU (docs/benchmarks.md), against about 0.28 s for Chromium to load and
 print the HTML.
 
 The work is split over worker processes, each with its own compiler (`Typesetter`), which typeset while
 the caller writes the HTML of the next packages. The text is set in the bundled Boernedata Sans (fonts/: a
-subset of DejaVu Sans, so every machine gives the same PDF; ~5 % less work than DejaVu Sans itself), and
-the workers run on jemalloc when the machine has it (settings.ENV_PDF_MALLOC; ~15 % less).
+subset of DejaVu Sans, so every machine gives the same PDF), and the workers run on jemalloc when the
+machine has it (settings.ENV_PDF_MALLOC).
 """
 
 from __future__ import annotations
@@ -106,7 +106,8 @@ def compiler():
 def malloc_library() -> str | None:
     """The allocator the workers preload, or None: $BOERNEDATA_PDF_MALLOC if set ("" for none), else
     jemalloc when the dynamic linker knows it (Linux only). Typst spends about an eighth of its time in
-    glibc's malloc and free; on jemalloc a package costs about 13 % less (docs/benchmarks.md)."""
+    glibc's malloc and free; on jemalloc all copenhagen packages took about 15 % less time
+    (docs/benchmarks.md)."""
     if settings.ENV_PDF_MALLOC in os.environ:
         return os.environ[settings.ENV_PDF_MALLOC] or None
     if not sys.platform.startswith("linux"):
