@@ -724,10 +724,10 @@ def embedded_fonts(path: Path) -> set[str]:
     pypdf = pytest.importorskip("pypdf")
     names = set()
     for page in pypdf.PdfReader(path).pages:
-        for font in page["/Resources"].get("/Font", {}).values():
-            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
-        for xobject in page["/Resources"].get("/XObject", {}).values():  # the charts' text
-            for font in xobject.get_object().get("/Resources", {}).get("/Font", {}).values():
+        xobjects = page["/Resources"].get("/XObject", {}).values()
+        charts = [x.get_object().get("/Resources", {}) for x in xobjects]
+        for resources in [page["/Resources"], *charts]:  # the page's text and the charts' labels
+            for font in resources.get("/Font", {}).values():
                 names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
     return names
 

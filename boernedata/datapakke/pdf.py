@@ -53,7 +53,7 @@ def _plain(value: object) -> object:
     if isinstance(value, Markup) and value.startswith("<svg"):
         title = _TITLE.search(value)
         return {"svg": str(value), "alt": html.unescape(title.group(1)) if title else "Graf"}
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, str | int | float | bool):  # their subclasses (a Markup that is not a chart)
         return value
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
