@@ -140,17 +140,31 @@ period_enrollment as (
 
 ),
 
+date_periods as (
+
+    -- the periods each open date lies in: the institutions' open days meet them on an equality (hash)
+    -- join, not a range join of every open day with every period
+    select
+        open_dates.open_date,
+        periods.period_type,
+        periods.period_id
+    from (select distinct open_date from open_days) as open_dates
+    inner join periods
+        on open_dates.open_date between periods.period_start and periods.period_end
+
+),
+
 period_open_days as (
 
     select
         open_days.institution_id,
-        periods.period_type,
-        periods.period_id,
+        date_periods.period_type,
+        date_periods.period_id,
         count(*) as open_days
     from open_days
-    inner join periods
-        on open_days.open_date between periods.period_start and periods.period_end
-    group by open_days.institution_id, periods.period_type, periods.period_id
+    inner join date_periods
+        on open_days.open_date = date_periods.open_date
+    group by open_days.institution_id, date_periods.period_type, date_periods.period_id
 
 )
 

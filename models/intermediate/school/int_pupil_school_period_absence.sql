@@ -46,21 +46,35 @@ enrolled_days as (
 
 ),
 
+date_periods as (
+
+    -- the periods each absence date lies in (a few per date): the absence days meet them on an equality
+    -- (hash) join; the range join of millions of absence days with the periods was most of this model's time
+    select
+        absence_dates.absence_date,
+        periods.period_type,
+        periods.period_id
+    from (select distinct absence_date from {{ ref('int_pupil_absence_days') }}) as absence_dates
+    inner join periods
+        on absence_dates.absence_date between periods.period_start and periods.period_end
+
+),
+
 absent_days as (
 
     select
         absence_days.child_key,
         absence_days.school_id,
-        periods.period_type,
-        periods.period_id,
+        date_periods.period_type,
+        date_periods.period_id,
         count(*) as absent_days,
         count(case when absence_days.absence_type = 'S' then 1 end) as sick_days,
         count(case when absence_days.absence_type = 'L' then 1 end) as authorized_days,
         count(case when absence_days.absence_type = 'U' then 1 end) as unauthorized_days
     from absence_days
-    inner join periods
-        on absence_days.absence_date between periods.period_start and periods.period_end
-    group by absence_days.child_key, absence_days.school_id, periods.period_type, periods.period_id
+    inner join date_periods
+        on absence_days.absence_date = date_periods.absence_date
+    group by absence_days.child_key, absence_days.school_id, date_periods.period_type, date_periods.period_id
 
 )
 

@@ -34,19 +34,34 @@ enrolled_days as (
 
 ),
 
+date_quarters as (
+
+    -- the quarter of each absence date: the absence days meet it on an equality (hash) join, not a range
+    -- join (as in int_pupil_school_period_absence)
+    select
+        absence_dates.absence_date,
+        quarters.school_year,
+        quarters.quarter_id
+    from (select distinct absence_date from {{ ref('int_pupil_absence_days') }}) as absence_dates
+    inner join quarters
+        on absence_dates.absence_date between quarters.quarter_start and quarters.quarter_end
+
+),
+
 unauthorized_days as (
 
     select
         absence_days.child_key,
         absence_days.school_id,
-        quarters.school_year,
-        quarters.quarter_id,
+        date_quarters.school_year,
+        date_quarters.quarter_id,
         count(*) as unauthorized_days
     from absence_days
-    inner join quarters
-        on absence_days.absence_date between quarters.quarter_start and quarters.quarter_end
+    inner join date_quarters
+        on absence_days.absence_date = date_quarters.absence_date
     where absence_days.absence_type = 'U'
-    group by absence_days.child_key, absence_days.school_id, quarters.school_year, quarters.quarter_id
+    group by
+        absence_days.child_key, absence_days.school_id, date_quarters.school_year, date_quarters.quarter_id
 
 )
 
