@@ -4,7 +4,8 @@
         [--national-raw /tmp/nat/raw] [--only-national] [--skip-datapakke]
 
 1. copenhagen full build: every extract but the last month of the monthly ones is landed, then built
-   from scratch (dbt models, data tests, unit tests, publish). Wall time and peak RSS of the build.
+   from scratch (dbt models, data tests, unit tests, publish). Wall time, CPU time and peak RSS of the
+   build.
 2. copenhagen nightly: the last month of every monthly extract lands, and `build` runs again (it chooses
    incremental by itself). Wall time of land and of build, against the full build.
 3. national (when --national-raw is given): the same full build and nightly month as for copenhagen.
@@ -12,6 +13,8 @@
 5. BI queries on a published mart (national when built, else copenhagen): one institution over time,
    one indicator across institutions, 200 of each on a read-only connection; p50 and p95.
 
+A fixed single-threaded DuckDB query is timed before and after the run (calibration): this machine's
+speed drifts by up to ~1.8x within an hour, and the two figures say which phase a run was measured in.
 The raw folders are hard-linked, never copied or changed. Every command runs as a child process;
 peak RSS is the largest resident set of one process of the command's tree (the kernel's high-water mark
 of the children waited for: the build's dbt process holds DuckDB, which is where the memory is).
@@ -39,8 +42,9 @@ CLI = [sys.executable, "-m", "boernedata.cli"]
 KEY = "benchmark-key-not-a-secret-0123456"
 
 
-def run(cmd: list[str], env: dict) -> tuple[float, float]:
-    """Run a command; (wall seconds, peak RSS in GB of it and its descendants)."""
+def run(cmd: list[str], env: dict) -> tuple[float, float, float]:
+    """Run a command; (wall seconds, peak RSS in GB, CPU seconds (user + system)) of it and its
+    descendants. CPU time varies less than wall time with the machine's load and phase."""
     start = time.perf_counter()
     errors = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_targets.{os.getpid()}.err"
     with errors.open("w") as err:
@@ -51,7 +55,19 @@ def run(cmd: list[str], env: dict) -> tuple[float, float]:
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}:\n{errors.read_text()[-3000:]}")
     errors.unlink(missing_ok=True)
-    return seconds, usage.ru_maxrss / 2**20
+    return seconds, usage.ru_maxrss / 2**20, usage.ru_utime + usage.ru_stime
+
+
+def calibration() -> float:
+    """Seconds of a fixed single-threaded DuckDB computation: printed before and after the run, so that
+    figures of runs on a machine whose speed drifts can be read against each other."""
+    con = duckdb.connect()
+    con.execute("set threads = 1")
+    start = time.perf_counter()
+    con.execute("select sum(hash(i % 1000003)) from range(100000000) t(i)").fetchone()
+    seconds = time.perf_counter() - start
+    con.close()
+    return seconds
 
 
 def split_last_month(raw: Path, early: Path, late: Path) -> str:
@@ -85,21 +101,23 @@ def full_and_nightly(
     land = [*CLI, "land", "--raw", str(early), "--landing", str(landing), "--no-progress"]
     warehouse = work / "warehouse" / "boernedata.duckdb"
     build = [*CLI, "build", "--landing", str(landing), "--warehouse", str(warehouse)]
-    t, rss = run(land, env)
+    t, rss, _ = run(land, env)
     print(f"{scale} land (all but {last}): {t:.1f} s, peak RSS {rss:.1f} GB", flush=True)
-    full, full_rss = run(build, env)
+    full, full_rss, full_cpu = run(build, env)
     shown = f"{full:.1f} s" if full < 600 else f"{full / 60:.1f} min"
-    rows.append(
-        (f"{scale} full build (models and tests)", f"{shown}, peak RSS {full_rss:.1f} GB", targets[0])
-    )
+    rows.append((
+        f"{scale} full build (models and tests)",
+        f"{shown} (CPU {full_cpu:.0f} s), peak RSS {full_rss:.1f} GB",
+        targets[0],
+    ))  # fmt: skip
     print(rows[-1], flush=True)
     shutil.copytree(late, early, dirs_exist_ok=True, copy_function=os.link)
-    land_t, land_rss = run(land, env)  # the same raw folder, now with the last month in it
-    nightly, nightly_rss = run(build, env)
+    land_t, land_rss, _ = run(land, env)  # the same raw folder, now with the last month in it
+    nightly, nightly_rss, nightly_cpu = run(build, env)
     rows.append((
         f"{scale} nightly incremental (month {last} of every monthly extract)",
-        f"build {nightly:.1f} s = {100 * nightly / full:.0f} % of the full build (land {land_t:.1f} s, "
-        f"{land_rss:.1f} GB), peak RSS {nightly_rss:.1f} GB",
+        f"build {nightly:.1f} s = {100 * nightly / full:.0f} % of the full build (CPU {nightly_cpu:.0f} s; "
+        f"land {land_t:.1f} s, {land_rss:.1f} GB), peak RSS {nightly_rss:.1f} GB",
         targets[1],
     ))  # fmt: skip
     print(rows[-1], flush=True)
@@ -113,12 +131,12 @@ def datapakke_row(published: Path, out: Path, env: dict) -> tuple[str, str, str]
         "select max(period_id) from marts.institution_indicators where period_type = 'half_year'"
     ).fetchone()[0]
     con.close()
-    t, rss = run([*CLI, "datapakke", "--warehouse", str(published), "--period", period,
+    t, rss, cpu = run([*CLI, "datapakke", "--warehouse", str(published), "--period", period,
                   "--out", str(out), "--no-progress"], env)  # fmt: skip
     n = len(list(out.rglob("*.pdf")))
     return (
         f"data packages {period}, {n} copenhagen PDFs (and their HTML)",
-        f"{t:.1f} s, peak RSS {rss:.1f} GB",
+        f"{t:.1f} s (CPU {cpu:.0f} s), peak RSS {rss:.1f} GB",
         "≤ 30 s",
     )
 
@@ -173,6 +191,8 @@ def main() -> int:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     rows: list[tuple[str, str, str]] = []
+    calibrated = [calibration()]
+    print(f"calibration: {calibrated[0]:.2f} s", flush=True)
 
     published, scale = None, "copenhagen"
     if not args.only_national:
@@ -197,11 +217,13 @@ def main() -> int:
         )
         print(rows[-1], flush=True)
 
+    calibrated.append(calibration())
     print("\n| measure | measured | target |\n|---|---|---|")
     for r in rows:
         print(f"| {r[0]} | {r[1]} | {r[2]} |")
     memory = resource.getpagesize() * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print(f"\nmachine: {os.cpu_count()} cores, {memory:.0f} GB")
+    print(f"\nmachine: {os.cpu_count()} cores, {memory:.0f} GB; calibration (a fixed single-threaded DuckDB "
+          f"query) {calibrated[0]:.2f} s before the run, {calibrated[1]:.2f} s after")  # fmt: skip
     return 0
 
 
