@@ -1,11 +1,11 @@
 """Nightly incremental builds publish exactly what a full rebuild of the same landing state would.
 
-Lands the tiny municipality without its last three months of check-ins, absence and portal usage,
-builds (full: nothing to build on), then lands those three months plus a corrected March (re-delivered
-check-ins with changed times and a few rows fewer, and a re-delivered school absence file), builds
-again — incremental, as the ledger shows only new and re-delivered months — and compares with a full
-rebuild of the same landing folder: every published table, and the incremental models themselves, row
-for row.
+Lands the tiny municipality without its last three months of check-ins, absence, portal usage and
+parents' employment, builds (full: nothing to build on), then lands those three months plus a corrected
+March (re-delivered check-ins with changed times and a few rows fewer, and re-delivered school absence
+and parents' employment files with a few rows fewer), builds again — incremental, as the ledger shows
+only new and re-delivered months — and compares with a full rebuild of the same landing folder: every
+published table, and the incremental models themselves, row for row.
 """
 
 from __future__ import annotations
@@ -30,13 +30,15 @@ from boernedata.build import incremental
 
 pytestmark = pytest.mark.slow
 
-# the extracts whose last months arrive in the nightly: the events and the portal usage
+# the extracts whose last months arrive in the nightly: the events, the portal usage and the parents'
+# employment
 NIGHTLY_EXTRACTS = (
     "kbhbarn/fremmoede",
     "aula/kommegaa",
     "kbhbarn/fravaer",
     "skoleadm/fravaer",
     "aula/brugsdata",
+    "beskaeftigelse/foraeldre",
 )
 LATER_MONTHS = ("2026-04", "2026-05", "2026-06")
 INCREMENTAL_MODELS = (
@@ -47,6 +49,7 @@ INCREMENTAL_MODELS = (
     "int_day_profile_person_counts",
     "int_indicator_values__portal_reach",
     "int_pupil_school_period_absence",
+    "int_child_household_months",
 )
 
 
@@ -63,7 +66,8 @@ def _split_raw(full: Path, early: Path, later: Path) -> None:
 
 def _correct_march(raw: Path) -> None:
     """Re-deliver March: every 20th check-out an hour later, every 40th event gone (2.5 % fewer rows, so
-    the delivery is not held as shrunken), and the last three school absence rows gone."""
+    the delivery is not held as shrunken), and the last three rows of the school absence and of the
+    parents' employment gone."""
     path = raw / "kbhbarn/fremmoede/fremmoede_2026-03.parquet"
     table = pq.read_table(path)
     index = np.arange(table.num_rows)
@@ -73,9 +77,12 @@ def _correct_march(raw: Path) -> None:
         table.schema.get_field_index("event_time"), "event_time", pc.add(table["event_time"], shift)
     )
     pq.write_table(table.filter(pa.array(index % 40 != 7)), path)
-    absence = raw / "skoleadm/fravaer/fravaer_2026-03.csv"
-    lines = absence.read_text("utf-8").splitlines(keepends=True)
-    absence.write_text("".join(lines[:-3]), "utf-8")
+    for csv in (
+        raw / "skoleadm/fravaer/fravaer_2026-03.csv",
+        raw / "beskaeftigelse/foraeldre/foraeldre_2026-03.csv",
+    ):
+        lines = csv.read_text("utf-8").splitlines(keepends=True)
+        csv.write_text("".join(lines[:-3]), "utf-8")
 
 
 def _table(warehouse: Path, relation: str, order: str) -> list[tuple]:
@@ -127,6 +134,13 @@ def test_a_redelivered_rota_month_moves_the_recomputed_days_back(tmp_path: Path)
     pq.write_table(shifts, path)
     record = {"extract": "hr/vagtplan", "period": "2025-03", "status": zone.REPLACED}
     assert incremental._earliest_touched(tmp_path, [record]) == date(2025, 2, 27)
+
+
+def test_a_redelivered_employment_month_moves_the_recomputed_days_back(tmp_path: Path):
+    """The household months read the parents' monthly employment (int_child_household_months): a
+    re-delivered month of it must move BOERNEDATA_INCREMENTAL_SINCE back to that month's first day."""
+    record = {"extract": "beskaeftigelse/foraeldre", "period": "2025-03", "status": zone.REPLACED}
+    assert incremental._earliest_touched(tmp_path, [record]) == date(2025, 3, 1)
 
 
 def test_an_incremental_run_builds_what_reads_the_changed_extracts():

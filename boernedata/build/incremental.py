@@ -7,7 +7,8 @@ BOERNEDATA_INCREMENTAL_SINCE, an environment variable of the dbt process (macros
 day profile's half-year counts on them (int_day_profile_child_intervals, int_day_profile_person_counts,
 which also read the rota) and portal reach (int_indicator_values__portal_reach, on the monthly portal
 usage) recompute every half-year that date reaches, whole; the pupils' absence per period
-(int_pupil_school_period_absence) every school year, half-year and calendar year ending on or after it.
+(int_pupil_school_period_absence) every school year, half-year and calendar year ending on or after it;
+the household months (int_child_household_months, on the parents' monthly employment) every month from it.
 This module chooses that date, or a full refresh, by comparing the landing ledger and the project with
 what the current publication was built from (its manifest):
 
@@ -61,8 +62,14 @@ DATED_EXTRACTS: dict[str, str] = {
     "hr/vagtplan": "shift_date",
 }
 # Extracts read by the incremental models whose delivery covers a known span: their period start.
-# (aula/brugsdata: monthly portal usage, which portal reach recounts by half-year.)
-PERIOD_EXTRACTS = ("kbhbarn/lukkedage", "skoleadm/skolekalender", "aula/brugsdata")
+# (aula/brugsdata: monthly portal usage, which portal reach recounts by half-year; beskaeftigelse/foraeldre:
+# the parents' monthly employment, which the household months recompute by month.)
+PERIOD_EXTRACTS = (
+    "kbhbarn/lukkedage",
+    "skoleadm/skolekalender",
+    "aula/brugsdata",
+    "beskaeftigelse/foraeldre",
+)
 # Snapshots that rewrite history the incremental models read: a new one means a full refresh.
 HISTORY_EXTRACTS = ("institutionsregister/institutioner", "kbhbarn/indskrivninger", "skoleadm/elever")
 

@@ -5,11 +5,21 @@
 -- is `beskaeftiget`. A child with no row in a month has no flags that month (NULL downstream, not false).
 -- Grouped on the integer person key (~10 M rows at Copenhagen's scale); the pseudonym is looked up once
 -- per grouped row (join_persons; a key missing from the register gives no row, as before).
+-- Incremental by month (macros/incremental.sql): a month's flags read only that month's rows, so a nightly
+-- build recomputes the months from BOERNEDATA_INCREMENTAL_SINCE on and keeps the earlier ones (a
+-- re-delivered month moves that date back to its first day: beskaeftigelse/foraeldre is one of
+-- boernedata/build/incremental.py's PERIOD_EXTRACTS).
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_since('month_start') }}",
+) }}
 with
 
 parents as (
 
     select * from {{ ref('stg_beskaeftigelse__parents') }}
+    where {{ is_recomputed('month_start') }}
 
 ),
 
