@@ -49,7 +49,8 @@ enrolled_days as (
 date_periods as (
 
     -- the periods each absence date lies in (a few per date): the absence days meet them on an equality
-    -- (hash) join; the range join of millions of absence days with the periods was most of this model's time
+    -- (hash) join; the range join of millions of absence days with the periods was most of this model's time.
+    -- The dates are read from the model, not the absence_days import: a CTE used twice is materialized.
     select
         absence_dates.absence_date,
         periods.period_type,

@@ -37,7 +37,7 @@ enrolled_days as (
 date_quarters as (
 
     -- the quarter of each absence date: the absence days meet it on an equality (hash) join, not a range
-    -- join (as in int_pupil_school_period_absence)
+    -- join (as in int_pupil_school_period_absence; the dates from the model, as there)
     select
         absence_dates.absence_date,
         quarters.school_year,
