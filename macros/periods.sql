@@ -76,3 +76,19 @@
         when 'calendar_year' then 'Kalenderåret ' || {{ period_id }}
     end
 {%- endmacro %}
+
+{#- The windows (periods, quarters, ...) each distinct date of `relation`.`date_column` lies in: one row per
+    date and window, with the date and the `window_keys` columns of `windows` (inclusive `start_col` and
+    `end_col`). The range join is of the few distinct dates; a large table then meets the result on an
+    equality (hash) join on the date, which is much cheaper than range-joining every row with the windows
+    (docs/benchmarks.md, twelfth session). -#}
+{% macro dates_in_windows(relation, date_column, windows, window_keys, start_col, end_col) -%}
+    select
+        dates.{{ date_column }},
+        {%- for key in window_keys %}
+        {{ windows }}.{{ key }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from (select distinct {{ date_column }} from {{ relation }}) as dates
+    inner join {{ windows }}
+        on dates.{{ date_column }} between {{ windows }}.{{ start_col }} and {{ windows }}.{{ end_col }}
+{%- endmacro %}

@@ -140,17 +140,12 @@ period_enrollment as (
 
 ),
 
+-- the periods each open date lies in, for an equality join with the institutions' open days
 date_periods as (
 
-    -- the periods each open date lies in: the institutions' open days meet them on an equality (hash)
-    -- join, not a range join of every open day with every period
-    select
-        open_dates.open_date,
-        periods.period_type,
-        periods.period_id
-    from (select distinct open_date from open_days) as open_dates
-    inner join periods
-        on open_dates.open_date between periods.period_start and periods.period_end
+    {{ dates_in_windows(
+        'open_days', 'open_date', 'periods', ['period_type', 'period_id'], 'period_start', 'period_end'
+    ) }}
 
 ),
 

@@ -46,18 +46,14 @@ enrolled_days as (
 
 ),
 
+-- the periods each absence date lies in (a few per date), for an equality join with the absence days.
+-- The dates are read from the model, not the absence_days import: a CTE used twice is materialized.
 date_periods as (
 
-    -- the periods each absence date lies in (a few per date): the absence days meet them on an equality
-    -- (hash) join; the range join of millions of absence days with the periods was most of this model's time.
-    -- The dates are read from the model, not the absence_days import: a CTE used twice is materialized.
-    select
-        absence_dates.absence_date,
-        periods.period_type,
-        periods.period_id
-    from (select distinct absence_date from {{ ref('int_pupil_absence_days') }}) as absence_dates
-    inner join periods
-        on absence_dates.absence_date between periods.period_start and periods.period_end
+    {{ dates_in_windows(
+        ref('int_pupil_absence_days'), 'absence_date', 'periods', ['period_type', 'period_id'],
+        'period_start', 'period_end'
+    ) }}
 
 ),
 

@@ -34,17 +34,14 @@ enrolled_days as (
 
 ),
 
+-- the quarter of each absence date, for an equality join with the absence days (the dates from the
+-- model, as in int_pupil_school_period_absence)
 date_quarters as (
 
-    -- the quarter of each absence date: the absence days meet it on an equality (hash) join, not a range
-    -- join (as in int_pupil_school_period_absence; the dates from the model, as there)
-    select
-        absence_dates.absence_date,
-        quarters.school_year,
-        quarters.quarter_id
-    from (select distinct absence_date from {{ ref('int_pupil_absence_days') }}) as absence_dates
-    inner join quarters
-        on absence_dates.absence_date between quarters.quarter_start and quarters.quarter_end
+    {{ dates_in_windows(
+        ref('int_pupil_absence_days'), 'absence_date', 'quarters', ['school_year', 'quarter_id'],
+        'quarter_start', 'quarter_end'
+    ) }}
 
 ),
 
