@@ -19,8 +19,14 @@
 
 {#- A filter for the model's select: on an incremental run, only the dates being recomputed. -#}
 {% macro is_recomputed(date_expr) -%}
+    {{ recomputed_from(date_expr, incremental_since()) }}
+{%- endmacro %}
+
+{#- The filters' one shape: on an incremental run, `expr` from the first recomputed value (a date, a
+    half-year or school-year id: ids sort as their periods do); on a full run, everything. -#}
+{% macro recomputed_from(expr, first_expr) -%}
     {%- if is_incremental() -%}
-        {{ date_expr }} >= {{ incremental_since() }}
+        {{ expr }} >= {{ first_expr }}
     {%- else -%}
         true
     {%- endif -%}
@@ -38,38 +44,52 @@
 
 {#- A filter on a half-year id: on an incremental run, the half-years being recomputed. -#}
 {% macro is_recomputed_half_year(period_id_expr) -%}
-    {%- if is_incremental() -%}
-        {{ period_id_expr }} >= {{ half_year_of(incremental_since()) }}
-    {%- else -%}
-        true
-    {%- endif -%}
+    {{ recomputed_from(period_id_expr, half_year_of(incremental_since())) }}
 {%- endmacro %}
 
 {#- A filter for such a model's day-grain input: on an incremental run, the days of the recomputed
     half-years. -#}
 {% macro is_in_recomputed_half_year(date_expr) -%}
+    {{ recomputed_from(date_expr, date_from_parts(
+        half_year_year_of(incremental_since()),
+        '(' ~ half_year_half_of(incremental_since()) ~ ') * 6 - 5',
+        1,
+    )) }}
+{%- endmacro %}
+
+{#- Window-grain incremental models (the periods of int_periods: school year, half-year, calendar year;
+    the quarters of int_school_year_quarters): on an incremental run they recompute, whole, every window
+    that ends on or after the first recomputed day, and keep the windows that ended before it. The model
+    filters its windows with is_recomputed(end_column); this pre-hook deletes the same windows. -#}
+{% macro delete_windows_since(windows, keys, end_column) -%}
     {%- if is_incremental() -%}
-        {{ date_expr }} >= {{ date_from_parts(
-            half_year_year_of(incremental_since()),
-            '(' ~ half_year_half_of(incremental_since()) ~ ') * 6 - 5',
-            1,
-        ) }}
-    {%- else -%}
-        true
+        delete from {{ this }} where ({{ keys | join(', ') }}) in (
+            select {{ keys | join(', ') }} from {{ windows }}
+            where {{ is_recomputed(end_column) }}
+        )
     {%- endif -%}
 {%- endmacro %}
 
-{#- Period-grain incremental models (the periods of int_periods: school year, half-year, calendar year):
-    on an incremental run they recompute, whole, every period that ends on or after the first recomputed
-    day, and keep the periods that ended before it. The model filters its periods with
-    is_recomputed('period_end'); this pre-hook deletes the same periods. -#}
 {% macro delete_periods_since() -%}
+    {{ delete_windows_since(ref('int_periods'), ['period_type', 'period_id'], 'period_end') }}
+{%- endmacro %}
+
+{% macro delete_quarters_since() -%}
+    {{ delete_windows_since(ref('int_school_year_quarters'), ['school_year', 'quarter_id'], 'quarter_end') }}
+{%- endmacro %}
+
+{#- School-year-grain incremental models: on an incremental run they recompute, whole, every school year
+    (1 August to 31 July; ids '2025-26' sort as the years do) from the one BOERNEDATA_INCREMENTAL_SINCE
+    falls in, and keep the earlier ones. -#}
+{% macro delete_school_years_since() -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where (period_type, period_id) in (
-            select period_type, period_id from {{ ref('int_periods') }}
-            where {{ is_recomputed('period_end') }}
-        )
+        delete from {{ this }} where {{ is_recomputed_school_year('school_year') }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- A filter on a school-year id: on an incremental run, the school years being recomputed. -#}
+{% macro is_recomputed_school_year(school_year_expr) -%}
+    {{ recomputed_from(school_year_expr, school_year_of(incremental_since())) }}
 {%- endmacro %}
 
 {#- The data tests of the incremental models check the recomputed days only (their `where` config reads

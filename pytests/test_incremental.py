@@ -1,11 +1,11 @@
 """Nightly incremental builds publish exactly what a full rebuild of the same landing state would.
 
-Lands the tiny municipality without its last three months of check-ins, absence, portal usage and
-parents' employment, builds (full: nothing to build on), then lands those three months plus a corrected
-March (re-delivered check-ins with changed times and a few rows fewer, and re-delivered school absence
-and parents' employment files with a few rows fewer), builds again — incremental, as the ledger shows
-only new and re-delivered months — and compares with a full rebuild of the same landing folder: every
-published table, and the incremental models themselves, row for row.
+Lands the tiny municipality without its last three months of check-ins, absence, portal usage,
+parents' employment and rota, builds (full: nothing to build on), then lands those three months plus a
+corrected March (re-delivered check-ins with changed times and a few rows fewer, and re-delivered school
+absence, parents' employment and rota files with a few rows fewer), builds again — incremental, as the
+ledger shows only new and re-delivered months — and compares with a full rebuild of the same landing
+folder: every published table, and the incremental models themselves, row for row.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from boernedata.build import incremental
 
 pytestmark = pytest.mark.slow
 
-# the extracts whose last months arrive in the nightly: the events, the portal usage and the parents'
-# employment
+# the extracts whose last months arrive in the nightly: the events, the portal usage, the parents'
+# employment and the rota
 NIGHTLY_EXTRACTS = (
     "kbhbarn/fremmoede",
     "aula/kommegaa",
@@ -39,6 +39,7 @@ NIGHTLY_EXTRACTS = (
     "skoleadm/fravaer",
     "aula/brugsdata",
     "beskaeftigelse/foraeldre",
+    "hr/vagtplan",
 )
 LATER_MONTHS = ("2026-04", "2026-05", "2026-06")
 INCREMENTAL_MODELS = (
@@ -50,6 +51,11 @@ INCREMENTAL_MODELS = (
     "int_indicator_values__portal_reach",
     "int_pupil_school_period_absence",
     "int_child_household_months",
+    "int_day_profile_shift_intervals",
+    "int_institution_day_slots",
+    "int_indicator_values__daycare_attendance",
+    "int_pupil_school_quarter_absence",
+    "int_pupil_absence_streaks",
 )
 
 
@@ -66,8 +72,8 @@ def _split_raw(full: Path, early: Path, later: Path) -> None:
 
 def _correct_march(raw: Path) -> None:
     """Re-deliver March: every 20th check-out an hour later, every 40th event gone (2.5 % fewer rows, so
-    the delivery is not held as shrunken), and the last three rows of the school absence and of the
-    parents' employment gone."""
+    the delivery is not held as shrunken), and the last three rows of the school absence, of the
+    parents' employment and of the rota gone."""
     path = raw / "kbhbarn/fremmoede/fremmoede_2026-03.parquet"
     table = pq.read_table(path)
     index = np.arange(table.num_rows)
@@ -80,6 +86,7 @@ def _correct_march(raw: Path) -> None:
     for csv in (
         raw / "skoleadm/fravaer/fravaer_2026-03.csv",
         raw / "beskaeftigelse/foraeldre/foraeldre_2026-03.csv",
+        raw / "hr/vagtplan/vagtplan_2026-03.csv",
     ):
         lines = csv.read_text("utf-8").splitlines(keepends=True)
         csv.write_text("".join(lines[:-3]), "utf-8")

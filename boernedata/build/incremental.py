@@ -4,11 +4,15 @@ The event-heavy models (check-in events -> child-days, absence registrations -> 
 expected days on them: int_attendance_event_days, int_child_attendance_days, int_pupil_absence_days) are
 dbt incremental models: on an incremental run they delete and recompute only the rows dated on or after
 BOERNEDATA_INCREMENTAL_SINCE, an environment variable of the dbt process (macros/incremental.sql). The
-day profile's half-year counts on them (int_day_profile_child_intervals, int_day_profile_person_counts,
-which also read the rota) and portal reach (int_indicator_values__portal_reach, on the monthly portal
-usage) recompute every half-year that date reaches, whole; the pupils' absence per period
+day profile's half-year models (int_day_profile_child_intervals, int_day_profile_person_counts,
+int_day_profile_shift_intervals on the rota, and int_institution_day_slots on all three), daycare
+attendance (int_indicator_values__daycare_attendance) and portal reach
+(int_indicator_values__portal_reach, on the monthly portal usage) recompute every half-year that date
+reaches, whole; the pupils' absence per period
 (int_pupil_school_period_absence) every school year, half-year and calendar year ending on or after it;
-the household months (int_child_household_months, on the parents' monthly employment) every month from it.
+the pupils' absence per quarter (int_pupil_school_quarter_absence) every quarter ending on or after it;
+their absence streaks (int_pupil_absence_streaks) every school year from the one it falls in; the
+household months (int_child_household_months, on the parents' monthly employment) every month from it.
 This module chooses that date, or a full refresh, by comparing the landing ledger and the project with
 what the current publication was built from (its manifest):
 

@@ -7,6 +7,13 @@
 -- on the next day (a night shift ending 07:00 covers that morning's first slots). A shift with the same
 -- start and end time covers nothing. A rota row delivered twice counts once. Shifts on a day the
 -- institution is closed count nowhere (the profile averages over open days).
+-- Incremental by half-year (macros/incremental.sql), like the children's side: a nightly build recounts
+-- the half-years that BOERNEDATA_INCREMENTAL_SINCE reaches, whole, and keeps the earlier ones.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_half_years_since() }}",
+) }}
 with
 
 shifts as (
@@ -18,6 +25,8 @@ shifts as (
         start_time,
         end_time
     from {{ ref('stg_hr__shifts') }}
+    -- from the day before the first recomputed half-year: a night shift then ends in it
+    where {{ is_in_recomputed_half_year("cast(shift_date + interval '1 day' as date)") }}
 
 ),
 
@@ -116,3 +125,5 @@ inner join open_day_periods
         span_days.institution_id = open_day_periods.institution_id
         and {{ half_year_id('span_days.period_year', 'span_days.period_half') }} = open_day_periods.period_id
         and span_days.weekday = open_day_periods.weekday
+-- that night shift's evening lies in a half-year this run keeps
+where {{ is_recomputed_half_year('open_day_periods.period_id') }}

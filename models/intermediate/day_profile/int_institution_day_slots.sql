@@ -9,25 +9,34 @@
 -- Edge cases: a slot with children and no adult has children_per_adult NULL and is below the norm (no
 -- ratio is worse); a slot with neither is NULL and not below; exactly the norm is not below (the issue:
 -- "above 6 weighted children per adult").
+-- Incremental by half-year (macros/incremental.sql): every input is per half-year, so a nightly build
+-- sweeps the half-years that BOERNEDATA_INCREMENTAL_SINCE reaches and keeps the earlier ones.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_half_years_since() }}",
+) }}
 {%- set slot_count = day_profile_slot_count() | trim | int %}
 with
 
 open_day_periods as (
 
     select * from {{ ref('int_day_profile_open_days') }}
+    where {{ is_recomputed_half_year('period_id') }}
 
 ),
 
 person_counts as (
 
     select * from {{ ref('int_day_profile_person_counts') }}
-    where children > 0 and employees > 0
+    where children > 0 and employees > 0 and {{ is_recomputed_half_year('period_id') }}
 
 ),
 
 child_intervals as (
 
     select * from {{ ref('int_day_profile_child_intervals') }}
+    where {{ is_recomputed_half_year('period_id') }}
 
 ),
 
@@ -41,6 +50,7 @@ shift_intervals as (
         {{ day_profile_slot_until('end_offset_seconds') }} as slot_until,
         shift_days
     from {{ ref('int_day_profile_shift_intervals') }}
+    where {{ is_recomputed_half_year('period_id') }}
 
 ),
 

@@ -7,6 +7,13 @@
 --                                         days (a mean); n = children with such a day
 -- Days are summed per child first, so the children behind each denominator are counted without a
 -- distinct count over the day rows.
+-- Incremental by half-year (macros/incremental.sql): a nightly build recounts the half-years that
+-- BOERNEDATA_INCREMENTAL_SINCE reaches, whole, and keeps the earlier ones.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_half_years_since() }}",
+) }}
 with
 
 child_days as (
@@ -21,6 +28,7 @@ child_days as (
         has_missing_checkout,
         attended_hours
     from {{ ref('int_child_attendance_days') }}
+    where {{ is_in_recomputed_half_year('attendance_date') }}
 
 ),
 
@@ -31,7 +39,7 @@ institution_periods as (
         period_id,
         sector
     from {{ ref('int_institution_periods') }}
-    where period_type = 'half_year'
+    where period_type = 'half_year' and {{ is_recomputed_half_year('period_id') }}
 
 ),
 

@@ -3,6 +3,13 @@
 -- by the school-day count of the calendar, so absent days whose numbers minus their rank are equal form
 -- one unbroken run (gaps and islands). The school year comes from the date (macro school_year_of), not
 -- from a range join.
+-- Incremental by school year (macros/incremental.sql): a nightly build recomputes, whole, the school years
+-- from the one BOERNEDATA_INCREMENTAL_SINCE falls in, and keeps the earlier ones.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_school_years_since() }}",
+) }}
 with
 
 absence_days as (
@@ -28,6 +35,7 @@ dated as (
     from absence_days
     inner join calendar_days
         on absence_days.absence_date = calendar_days.calendar_date
+    where {{ is_recomputed_school_year(school_year_of('absence_days.absence_date')) }}
 
 ),
 

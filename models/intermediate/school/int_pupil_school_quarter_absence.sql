@@ -1,5 +1,12 @@
 -- One row per pupil, school and calendar quarter (cut to the school year) with the school days enrolled
 -- and the unauthorized absent days: the grain of the 15 % rule (sk_unauthorized_15_pupils).
+-- Incremental by quarter (macros/incremental.sql): a nightly build recomputes, whole, every quarter that
+-- ends on or after BOERNEDATA_INCREMENTAL_SINCE, and keeps the quarters that ended before it.
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_quarters_since() }}",
+) }}
 with
 
 spells as (
@@ -23,6 +30,7 @@ absence_days as (
 quarters as (
 
     select * from {{ ref('int_school_year_quarters') }}
+    where {{ is_recomputed('quarter_end') }}
 
 ),
 
