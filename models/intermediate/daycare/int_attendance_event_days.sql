@@ -5,8 +5,10 @@
 -- - first_check_in is the earliest check-in, so a double tap adds nothing;
 -- - the last non-system check-out after the first check-in is the latest non-system check-out when that
 --   one lies after the first check-in (if the latest does not, none does), so a check-out before the
---   day's first check-in is ignored and a system check-out (the day closed automatically) never counts;
--- - attended_hours is the time between the two, in hours (NULL without such a check-out).
+--   day's first check-in is ignored and a system check-out (the day closed automatically) never counts.
+-- The hours between the two are computed where the days meet the expected days
+-- (int_child_attendance_days): one column less in the ~39 M rows written here and in that join's hash
+-- table.
 -- Days with check-outs only are not attended days and are left out. Whether a day counts at all (open,
 -- enrolled, not a registered holiday) is decided by int_child_attendance_days.
 -- Child-days are keyed by the child's integer person key (child_person_key), not the 64-character
@@ -57,14 +59,4 @@ checked_in_days as (
 
 )
 
-select
-    child_person_key,
-    institution_id,
-    attendance_date,
-    first_check_in,
-    last_check_out,
-    -- a double division: Spark divides a bigint by the literal 3600.0 as a decimal of 6 places
-    cast(
-        {{ dbt.datediff('first_check_in', 'last_check_out', 'second') }} as double  -- noqa: LT05
-    ) / 3600 as attended_hours
-from checked_in_days
+select * from checked_in_days

@@ -148,7 +148,10 @@ select
     child_days.first_check_in,
     child_days.last_check_out,
     (child_days.first_check_in is not null and child_days.last_check_out is null) as has_missing_checkout,
-    child_days.attended_hours
+    -- a double division: Spark divides a bigint by the literal 3600.0 as a decimal of 6 places
+    cast(
+        {{ dbt.datediff('child_days.first_check_in', 'child_days.last_check_out', 'second') }} as double  -- noqa: LT05
+    ) / 3600 as attended_hours
 from expected_days
 left join child_days
     on
