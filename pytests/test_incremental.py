@@ -10,10 +10,11 @@ folder: every published table, and the incremental models themselves, row for ro
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -166,3 +167,59 @@ def test_an_incremental_run_builds_what_reads_the_changed_extracts():
     assert not any(a.startswith("--vars") for a in args)
     assert incremental.dbt_environment(plan) == {"BOERNEDATA_INCREMENTAL_SINCE": "2026-07-01"}
     assert incremental.dbt_environment(incremental.Plan("full", "code changed")) == {}
+
+
+def test_check_ins_that_resume_after_a_gap_move_the_recomputed_days_back(tmp_path: Path):
+    """An institution's expected days run from its first to its last month with a check-in: D1's
+    check-ins stopped in March 2025 and resume in September, so a full rebuild counts April to August as
+    expected (absent) days. The lookback does not reach back that far; the plan must. D2 had check-ins
+    to August (no gap) and D3 is new: neither moves the date."""
+    warehouse = tmp_path / "boernedata.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table intermediate.int_attendance_event_days as select * from (values "
+            "('D1', date '2025-01-06'), ('D1', date '2025-03-14'), ('D2', date '2025-08-20')"
+            ") t(institution_id, attendance_date)"
+        )
+    landing = tmp_path / "landing"
+    path = zone.landed_file(landing, "kbhbarn/fremmoede", "2025-09")
+    path.parent.mkdir(parents=True)
+    events = pa.table(
+        {
+            "institution_id": ["D1", "D2", "D3"],
+            "event_time": pa.array(
+                [datetime(2025, 9, 2, 8), datetime(2025, 9, 1, 8), datetime(2025, 9, 3, 8)]
+            ),
+        }
+    )
+    pq.write_table(events, path)
+    record = {"extract": "kbhbarn/fremmoede", "period": "2025-09", "status": zone.LANDED}
+    since = date(2025, 6, 2)  # September minus the 92-day lookback
+    assert incremental._resumed_coverage(warehouse, landing, [record], since) == (date(2025, 4, 1), ["D1"])
+    # no gap reaches before the date: nothing moves
+    assert incremental._resumed_coverage(warehouse, landing, [record], date(2025, 4, 1)) is None
+    # no earlier build to compare with: nothing to say
+    assert incremental._resumed_coverage(tmp_path / "none.duckdb", landing, [record], since) is None
+    # the plan takes the earlier date and says why
+    ledger = zone.ledger_file(landing)
+    ledger.parent.mkdir(parents=True)
+    ledger.write_text(json.dumps(record) + "\n", "utf-8")
+    versions = {"dbt": "x", "duckdb": "y"}
+    built = {
+        "ledger_records": 0,
+        "fingerprint": incremental.fingerprint(settings.PROJECT_DIR),
+        "versions": versions,
+    }
+    previous = {"incremental": built, "landing": {"path": str(landing)}}
+    plan = incremental.plan(
+        landing,
+        settings.PROJECT_DIR,
+        previous,
+        versions,
+        full_refresh=False,
+        user_vars=False,
+        warehouse=warehouse,
+    )
+    assert (plan.mode, plan.since) == ("incremental", date(2025, 4, 1))
+    assert "from 2025-04-01, as check-ins at D1 resume after months without any" in plan.describe()

@@ -13,6 +13,8 @@ reaches, whole; the pupils' absence per period
 the pupils' absence per quarter (int_pupil_school_quarter_absence) every quarter ending on or after it;
 their absence streaks (int_pupil_absence_streaks) every school year from the one it falls in; the
 household months (int_child_household_months, on the parents' monthly employment) every month from it.
+An institution's expected days run from its first to its last month with a check-in: when check-ins
+resume after months without any, the date moves back to the first of those months (_resumed_coverage).
 This module chooses that date, or a full refresh, by comparing the landing ledger and the project with
 what the current publication was built from (its manifest):
 
@@ -46,6 +48,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 
 from boernedata import landing_zone as zone
@@ -74,6 +77,10 @@ PERIOD_EXTRACTS = (
     "aula/brugsdata",
     "beskaeftigelse/foraeldre",
 )
+# The check-in streams: int_child_attendance_days counts an institution's expected days from its first to
+# its last month with a check-in, so check-ins that resume after months without any bring those months
+# back (_resumed_coverage).
+CHECK_IN_EXTRACTS = ("kbhbarn/fremmoede", "aula/kommegaa")
 # Snapshots that rewrite history the incremental models read: a new one means a full refresh.
 HISTORY_EXTRACTS = ("institutionsregister/institutioner", "kbhbarn/indskrivninger", "skoleadm/elever")
 
@@ -180,9 +187,10 @@ def plan(
     *,
     full_refresh: bool,
     user_vars: bool,
+    warehouse: Path | None = None,
 ) -> Plan:
     """Decide full or incremental for a build of `landing`, given the manifest of the current
-    publication (`previous`, None when nothing is published)."""
+    publication (`previous`, None when nothing is published) and its internal `warehouse` file."""
     records = zone.read_ledger(landing, tolerant=True)
     built = (previous or {}).get("incremental") or {}
     seen = built.get("ledger_records")
@@ -225,7 +233,71 @@ def plan(
         f"{len(new)} new or re-delivered deliveries since the last build, of {', '.join(touched)} among "
         f"others; lookback {lookback_days()} days"
     )
-    return Plan("incremental", reason, since - dt.timedelta(days=lookback_days()), len(new), changed)
+    since -= dt.timedelta(days=lookback_days())
+    resumed = _resumed_coverage(warehouse, landing, new, since)
+    if resumed is not None:
+        since, institutions = resumed
+        shown = ", ".join(institutions[:3]) + (
+            f" and {len(institutions) - 3} more" if len(institutions) > 3 else ""
+        )
+        reason += (
+            f"; from {since.isoformat()}, as check-ins at {shown} resume after months without any, which a "
+            "full rebuild counts as expected days"
+        )
+    return Plan("incremental", reason, since, len(new), changed)
+
+
+def _resumed_coverage(
+    warehouse: Path | None, landing: Path, new: list[dict], since: dt.date
+) -> tuple[dt.date, list[str]] | None:
+    """(first day, institutions) when new check-ins at an institution come after the last month its
+    attendance data covered so far (int_attendance_event_days in the internal warehouse), and the month
+    after that one begins before `since`: a full rebuild counts the days from there as expected days,
+    however long ago. None otherwise, or without an earlier event table to compare with. Check-outs
+    count as check-ins here: recomputing a month more than needed is always right."""
+    files = {
+        extract: paths
+        for extract in CHECK_IN_EXTRACTS
+        if (
+            paths := [
+                str(f)
+                for r in new
+                if r.get("extract") == extract
+                if (f := zone.landed_file(landing, extract, str(r.get("period", "")))).is_file()
+            ]
+        )
+    }
+    if warehouse is None or not Path(warehouse).is_file() or not files:
+        return None
+    params = {f"files_{i}": paths for i, paths in enumerate(files.values())}
+    new_days = " union all ".join(
+        f'select institution_id, max(cast("{DATED_EXTRACTS[extract]}" as date)) as last_new '
+        f"from read_parquet($files_{i}) group by institution_id"
+        for i, extract in enumerate(files)
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        known = con.execute(
+            "select count(*) from duckdb_tables() "
+            "where schema_name = 'intermediate' and table_name = 'int_attendance_event_days'"
+        ).fetchone()[0]
+        if not known:
+            return None
+        first, institutions = con.execute(
+            f"""
+            with new_days as ({new_days}),
+            covered as (
+                select institution_id, last_day(max(attendance_date)) as covered_until
+                from intermediate.int_attendance_event_days group by institution_id
+            )
+            select
+                min(covered.covered_until + 1),
+                list(distinct covered.institution_id order by covered.institution_id)
+            from new_days inner join covered on new_days.institution_id = covered.institution_id
+            where new_days.last_new > covered.covered_until and covered.covered_until + 1 < $since
+            """,
+            {**params, "since": since},
+        ).fetchone()
+    return (first, institutions) if first is not None else None
 
 
 def _earliest_touched(landing: Path, new: list[dict]) -> dt.date | None:

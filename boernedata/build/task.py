@@ -132,6 +132,7 @@ def _locked_build(
             versions,
             full_refresh=full_refresh or "--full-refresh" in dbt_args,
             user_vars=any(a == "--vars" or a.startswith("--vars=") for a in dbt_args),
+            warehouse=paths.warehouse,
         )
         _say(plan.describe())
         _say(f"running dbt build on {paths.warehouse} (landing {landing})")
