@@ -79,7 +79,7 @@
 {%- endmacro %}
 
 {#- School-year-grain incremental models: on an incremental run they recompute, whole, every school year
-    (1 August to 31 July; ids '2025-26' sort as the years do) from the one BOERNEDATA_INCREMENTAL_SINCE
+    (1 August to 31 July; ids '2025/26' sort as the years do) from the one BOERNEDATA_INCREMENTAL_SINCE
     falls in, and keep the earlier ones. -#}
 {% macro delete_school_years_since() -%}
     {%- if is_incremental() -%}
