@@ -169,17 +169,20 @@ def test_an_incremental_run_builds_what_reads_the_changed_extracts():
     assert incremental.dbt_environment(incremental.Plan("full", "code changed")) == {}
 
 
-def test_check_ins_that_resume_after_a_gap_move_the_recomputed_days_back(tmp_path: Path):
-    """An institution's expected days run from its first to its last month with a check-in: D1's
-    check-ins stopped in March 2025 and resume in September, so a full rebuild counts April to August as
-    expected (absent) days. The lookback does not reach back that far; the plan must. D2 had check-ins
-    to August (no gap) and D3 is new: neither moves the date."""
+def test_check_ins_that_change_an_institutions_months_move_the_recomputed_days_back(tmp_path: Path):
+    """An institution's expected days run from its first to its last month with a check-in. September
+    2025 is re-delivered. D1's check-ins stopped in March and resume in it, so a full rebuild counts April
+    to August as expected (absent) days. D4's last check-ins were in the old September file and the new
+    one has none: its months now end in February, and a full rebuild drops March to September. The
+    lookback does not reach back that far; the plan must. D2 had check-ins to August (no gap) and D3 is
+    new: neither moves the date."""
     warehouse = tmp_path / "boernedata.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema intermediate")
         con.execute(
             "create table intermediate.int_attendance_event_days as select * from (values "
-            "('D1', date '2025-01-06'), ('D1', date '2025-03-14'), ('D2', date '2025-08-20')"
+            "('D1', date '2025-01-06'), ('D1', date '2025-03-14'), ('D2', date '2025-08-20'), "
+            "('D4', date '2025-02-10'), ('D4', date '2025-09-05')"
             ") t(institution_id, attendance_date)"
         )
     landing = tmp_path / "landing"
@@ -194,11 +197,15 @@ def test_check_ins_that_resume_after_a_gap_move_the_recomputed_days_back(tmp_pat
         }
     )
     pq.write_table(events, path)
-    record = {"extract": "kbhbarn/fremmoede", "period": "2025-09", "status": zone.LANDED}
+    record = {"extract": "kbhbarn/fremmoede", "period": "2025-09", "status": zone.REPLACED}
     since = date(2025, 6, 2)  # September minus the 92-day lookback
-    assert incremental._resumed_coverage(warehouse, landing, [record], since) == (date(2025, 4, 1), ["D1"])
-    # no gap reaches before the date: nothing moves
-    assert incremental._resumed_coverage(warehouse, landing, [record], date(2025, 4, 1)) is None
+    changed = (date(2025, 3, 1), ["D1", "D4"])
+    assert incremental._resumed_coverage(warehouse, landing, [record], since) == changed
+    # delivered for the first time, September drops nothing: only D1's gap moves the date
+    landed = {**record, "status": zone.LANDED}
+    assert incremental._resumed_coverage(warehouse, landing, [landed], since) == (date(2025, 4, 1), ["D1"])
+    # no change reaches before the date: nothing moves
+    assert incremental._resumed_coverage(warehouse, landing, [record], date(2025, 3, 1)) is None
     # no earlier build to compare with: nothing to say
     assert incremental._resumed_coverage(tmp_path / "none.duckdb", landing, [record], since) is None
     # the plan takes the earlier date and says why
@@ -221,5 +228,5 @@ def test_check_ins_that_resume_after_a_gap_move_the_recomputed_days_back(tmp_pat
         user_vars=False,
         warehouse=warehouse,
     )
-    assert (plan.mode, plan.since) == ("incremental", date(2025, 4, 1))
-    assert "from 2025-04-01, as check-ins at D1 resume after months without any" in plan.describe()
+    assert (plan.mode, plan.since) == ("incremental", date(2025, 3, 1))
+    assert "from 2025-03-01, as the months the check-ins at D1, D4 cover change from there" in plan.describe()

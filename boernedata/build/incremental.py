@@ -13,8 +13,10 @@ reaches, whole; the pupils' absence per period
 the pupils' absence per quarter (int_pupil_school_quarter_absence) every quarter ending on or after it;
 their absence streaks (int_pupil_absence_streaks) every school year from the one it falls in; the
 household months (int_child_household_months, on the parents' monthly employment) every month from it.
-An institution's expected days run from its first to its last month with a check-in: when check-ins
-resume after months without any, the date moves back to the first of those months (_resumed_coverage).
+An institution's expected days run from its first to its last month with a check-in: when new or
+re-delivered check-ins change those months before the date (check-ins resume after months without any,
+or a re-delivered month no longer holds an institution's last ones), the date moves back to the first
+changed month (_resumed_coverage).
 This module chooses that date, or a full refresh, by comparing the landing ledger and the project with
 what the current publication was built from (its manifest):
 
@@ -78,8 +80,8 @@ PERIOD_EXTRACTS = (
     "beskaeftigelse/foraeldre",
 )
 # The check-in streams: int_child_attendance_days counts an institution's expected days from its first to
-# its last month with a check-in, so check-ins that resume after months without any bring those months
-# back (_resumed_coverage).
+# its last month with a check-in, so new check-ins can add months, and re-delivered ones drop months
+# (_resumed_coverage).
 CHECK_IN_EXTRACTS = ("kbhbarn/fremmoede", "aula/kommegaa")
 # Snapshots that rewrite history the incremental models read: a new one means a full refresh.
 HISTORY_EXTRACTS = ("institutionsregister/institutioner", "kbhbarn/indskrivninger", "skoleadm/elever")
@@ -241,8 +243,8 @@ def plan(
             f" and {len(institutions) - 3} more" if len(institutions) > 3 else ""
         )
         reason += (
-            f"; from {since.isoformat()}, as check-ins at {shown} resume after months without any, which a "
-            "full rebuild counts as expected days"
+            f"; from {since.isoformat()}, as the months the check-ins at {shown} cover change from there "
+            "(a full rebuild adds or drops their expected days)"
         )
     return Plan("incremental", reason, since, len(new), changed)
 
@@ -250,11 +252,15 @@ def plan(
 def _resumed_coverage(
     warehouse: Path | None, landing: Path, new: list[dict], since: dt.date
 ) -> tuple[dt.date, list[str]] | None:
-    """(first day, institutions) when new check-ins at an institution come after the last month its
-    attendance data covered so far (int_attendance_event_days in the internal warehouse), and the month
-    after that one begins before `since`: a full rebuild counts the days from there as expected days,
-    however long ago. None otherwise, or without an earlier event table to compare with. Check-outs
-    count as check-ins here: recomputing a month more than needed is always right."""
+    """(first day, institutions) when new or re-delivered check-in files change the months an
+    institution's attendance data cover (int_child_attendance_days: from its first to its last month with
+    a check-in) at a day before `since`: a full rebuild then adds or drops that institution's expected days
+    from there, however long ago. Check-ins resume after months without any (the months after its last
+    one come back), or a re-delivered month no longer holds its last or first check-ins (months drop out).
+    The earlier coverage is read from int_attendance_event_days in the internal warehouse; its days in a
+    re-delivered month count as gone (recomputing a month more than needed is always right, as is
+    counting check-outs as check-ins here). None when no coverage changes before `since`, or without an
+    earlier event table to compare with."""
     files = {
         extract: paths
         for extract in CHECK_IN_EXTRACTS
@@ -269,11 +275,24 @@ def _resumed_coverage(
     }
     if warehouse is None or not Path(warehouse).is_file() or not files:
         return None
+    replaced = sorted(
+        {
+            period_start(r["extract"], str(r["period"]))
+            for r in new
+            if r.get("extract") in CHECK_IN_EXTRACTS and r.get("status") == zone.REPLACED
+        }
+    )
     params = {f"files_{i}": paths for i, paths in enumerate(files.values())}
     new_days = " union all ".join(
-        f'select institution_id, max(cast("{DATED_EXTRACTS[extract]}" as date)) as last_new '
-        f"from read_parquet($files_{i}) group by institution_id"
+        f'select institution_id, cast("{DATED_EXTRACTS[extract]}" as date) as day '
+        f"from read_parquet($files_{i})"
         for i, extract in enumerate(files)
+    )
+    # the days kept from the earlier build: all but those of a re-delivered month
+    kept = (
+        "not list_contains($replaced, cast(date_trunc('month', attendance_date) as date))"
+        if replaced
+        else "true"
     )
     with duckdb.connect(str(warehouse), read_only=True) as con:
         known = con.execute(
@@ -284,18 +303,48 @@ def _resumed_coverage(
             return None
         first, institutions = con.execute(
             f"""
-            with new_days as ({new_days}),
-            covered as (
-                select institution_id, last_day(max(attendance_date)) as covered_until
+            with new_span as (
+                select institution_id, min(day) as first_day, max(day) as last_day
+                from ({new_days}) group by institution_id
+            ),
+            earlier as (
+                select
+                    institution_id,
+                    min(attendance_date) as first_day,
+                    max(attendance_date) as last_day,
+                    min(attendance_date) filter (where {kept}) as first_kept,
+                    max(attendance_date) filter (where {kept}) as last_kept
                 from intermediate.int_attendance_event_days group by institution_id
+            ),
+            spans as (
+                -- months covered before and after (least and greatest skip NULLs)
+                select
+                    earlier.institution_id,
+                    cast(date_trunc('month', earlier.first_day) as date) as old_start,
+                    last_day(earlier.last_day) as old_end,
+                    cast(date_trunc('month', least(earlier.first_kept, new_span.first_day)) as date)
+                        as new_start,
+                    last_day(greatest(earlier.last_kept, new_span.last_day)) as new_end
+                from earlier left join new_span on earlier.institution_id = new_span.institution_id
+            ),
+            changed as (
+                select
+                    institution_id,
+                    case
+                        when new_end is null then old_start  -- no check-in left at all
+                        else least(
+                            case when new_end < old_end then new_end + 1 end,
+                            case when new_end > old_end then old_end + 1 end,
+                            case when new_start > old_start then old_start end,
+                            case when new_start < old_start then new_start end
+                        )
+                    end as first_day
+                from spans
             )
-            select
-                min(covered.covered_until + 1),
-                list(distinct covered.institution_id order by covered.institution_id)
-            from new_days inner join covered on new_days.institution_id = covered.institution_id
-            where new_days.last_new > covered.covered_until and covered.covered_until + 1 < $since
+            select min(first_day), list(institution_id order by institution_id)
+            from changed where first_day < $since
             """,
-            {**params, "since": since},
+            {**params, "since": since, **({"replaced": replaced} if replaced else {})},
         ).fetchone()
     return (first, institutions) if first is not None else None
 
