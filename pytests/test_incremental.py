@@ -200,14 +200,14 @@ def test_check_ins_that_change_an_institutions_months_move_the_recomputed_days_b
     record = {"extract": "kbhbarn/fremmoede", "period": "2025-09", "status": zone.REPLACED}
     since = date(2025, 6, 2)  # September minus the 92-day lookback
     changed = (date(2025, 3, 1), ["D1", "D4"])
-    assert incremental._resumed_coverage(warehouse, landing, [record], since) == changed
+    assert incremental._changed_coverage(warehouse, landing, [record], since) == changed
     # delivered for the first time, September drops nothing: only D1's gap moves the date
     landed = {**record, "status": zone.LANDED}
-    assert incremental._resumed_coverage(warehouse, landing, [landed], since) == (date(2025, 4, 1), ["D1"])
+    assert incremental._changed_coverage(warehouse, landing, [landed], since) == (date(2025, 4, 1), ["D1"])
     # no change reaches before the date: nothing moves
-    assert incremental._resumed_coverage(warehouse, landing, [record], date(2025, 3, 1)) is None
+    assert incremental._changed_coverage(warehouse, landing, [record], date(2025, 3, 1)) is None
     # no earlier build to compare with: nothing to say
-    assert incremental._resumed_coverage(tmp_path / "none.duckdb", landing, [record], since) is None
+    assert incremental._changed_coverage(tmp_path / "none.duckdb", landing, [record], since) is None
     # the plan takes the earlier date and says why
     ledger = zone.ledger_file(landing)
     ledger.parent.mkdir(parents=True)

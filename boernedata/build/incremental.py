@@ -16,7 +16,7 @@ household months (int_child_household_months, on the parents' monthly employment
 An institution's expected days run from its first to its last month with a check-in: when new or
 re-delivered check-ins change those months before the date (check-ins resume after months without any,
 or a re-delivered month no longer holds an institution's last ones), the date moves back to the first
-changed month (_resumed_coverage).
+changed month (_changed_coverage).
 This module chooses that date, or a full refresh, by comparing the landing ledger and the project with
 what the current publication was built from (its manifest):
 
@@ -81,7 +81,7 @@ PERIOD_EXTRACTS = (
 )
 # The check-in streams: int_child_attendance_days counts an institution's expected days from its first to
 # its last month with a check-in, so new check-ins can add months, and re-delivered ones drop months
-# (_resumed_coverage).
+# (_changed_coverage).
 CHECK_IN_EXTRACTS = ("kbhbarn/fremmoede", "aula/kommegaa")
 # Snapshots that rewrite history the incremental models read: a new one means a full refresh.
 HISTORY_EXTRACTS = ("institutionsregister/institutioner", "kbhbarn/indskrivninger", "skoleadm/elever")
@@ -236,9 +236,9 @@ def plan(
         f"others; lookback {lookback_days()} days"
     )
     since -= dt.timedelta(days=lookback_days())
-    resumed = _resumed_coverage(warehouse, landing, new, since)
-    if resumed is not None:
-        since, institutions = resumed
+    changed_coverage = _changed_coverage(warehouse, landing, new, since)
+    if changed_coverage is not None:
+        since, institutions = changed_coverage
         shown = ", ".join(institutions[:3]) + (
             f" and {len(institutions) - 3} more" if len(institutions) > 3 else ""
         )
@@ -249,7 +249,7 @@ def plan(
     return Plan("incremental", reason, since, len(new), changed)
 
 
-def _resumed_coverage(
+def _changed_coverage(
     warehouse: Path | None, landing: Path, new: list[dict], since: dt.date
 ) -> tuple[dt.date, list[str]] | None:
     """(first day, institutions) when new or re-delivered check-in files change the months an
