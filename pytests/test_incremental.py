@@ -27,7 +27,7 @@ from conftest import run_cli
 
 from boernedata import landing_zone as zone
 from boernedata import settings
-from boernedata.build import incremental
+from boernedata.build import incremental, unit_tests
 
 pytestmark = pytest.mark.slow
 
@@ -113,12 +113,17 @@ def test_incremental_build_equals_a_full_rebuild(tiny_pipeline, tmp_path: Path):
     cli("land", "--no-progress")
     first = cli("build", "--warehouse", str(nightly))
     assert "full refresh: nothing has been published yet" in first.stdout
+    assert unit_tests.describe(skip=False) in first.stdout
 
     shutil.copytree(later, raw, dirs_exist_ok=True)
     _correct_march(raw)
     cli("land", "--no-progress")
     second = cli("build", "--warehouse", str(nightly))
     assert "incremental from 2025-11-29" in second.stdout, second.stdout[-3000:]  # March 2026 - 92 days
+    # the code passed its unit tests in the first build: the nightly leaves them out
+    assert unit_tests.describe(skip=True) in second.stdout
+    run_results = json.loads((nightly.parent / ".dbt" / "target" / "run_results.json").read_text())
+    assert not [r for r in run_results["results"] if r["unique_id"].startswith("unit_test.")]
 
     full = tmp_path / "full" / "boernedata.duckdb"
     cli("build", "--warehouse", str(full), "--full-refresh")
@@ -167,6 +172,48 @@ def test_an_incremental_run_builds_what_reads_the_changed_extracts():
     assert not any(a.startswith("--vars") for a in args)
     assert incremental.dbt_environment(plan) == {"BOERNEDATA_INCREMENTAL_SINCE": "2026-07-01"}
     assert incremental.dbt_environment(incremental.Plan("full", "code changed")) == {}
+
+
+def test_unit_tests_run_until_the_code_has_passed_them_in_the_warehouse(tmp_path: Path):
+    """A build leaves the unit tests out only when the same code, under the same versions, passed every
+    one of them in an earlier build of the warehouse; a build that ran only some keeps no record of its
+    own."""
+    versions = {"dbt-core": "1.11.16", "duckdb": "1.5.6"}
+    target = tmp_path / "target"
+    target.mkdir()
+    defined = {"unit_test.p.m.a": {}, "unit_test.p.m.b": {}}
+    (target / "manifest.json").write_text(json.dumps({"unit_tests": defined}))
+
+    def results(*passed: str) -> dict:
+        return {"results": [{"unique_id": f"unit_test.p.m.{t}", "status": "pass"} for t in passed]}
+
+    # the first build ran them all: its record says so, and the next build of the same code skips them
+    first = unit_tests.record(None, "code-1", versions, results("a", "b"), target, "build-1")
+    assert first == {"fingerprint": "code-1", "versions": versions, "passed": 2, "build_id": "build-1"}
+    previous = {"unit_tests": first}
+    assert unit_tests.passed_before(previous, "code-1", versions)
+    assert unit_tests.dbt_arguments(skip=True) == ["--exclude", "test_type:unit"]
+    assert unit_tests.dbt_arguments(skip=False) == []
+    # changed code, changed versions, or no record: run them
+    assert not unit_tests.passed_before(previous, "code-2", versions)
+    assert not unit_tests.passed_before(previous, "code-1", {**versions, "duckdb": "1.5.7"})
+    assert not unit_tests.passed_before(None, "code-1", versions)
+    # a build that left them out (or ran some) carries the earlier record for the same code only
+    assert unit_tests.record(previous, "code-1", versions, results(), target, "build-2") == first
+    assert unit_tests.record(previous, "code-2", versions, results("a"), target, "build-2") is None
+    failed = {"results": [{"unique_id": "unit_test.p.m.a", "status": "fail"}, *results("b")["results"]]}
+    assert unit_tests.record(None, "code-2", versions, failed, target, "build-2") is None
+    # without dbt's manifest nothing new is recorded
+    assert unit_tests.record(None, "code-1", versions, results("a", "b"), tmp_path, "build-3") is None
+    # the test fingerprint covers tests/ as well as what the models compute
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "models" / "m.yml").write_text("unit_tests: []\n")
+    before, computed = unit_tests.fingerprint(project), incremental.fingerprint(project)
+    (project / "tests" / "fixtures").mkdir(parents=True)
+    (project / "tests" / "fixtures" / "f.csv").write_text("a\n1\n")
+    assert unit_tests.fingerprint(project) != before
+    assert incremental.fingerprint(project) == computed  # a test changes no model: no full refresh
 
 
 def test_check_ins_that_change_an_institutions_months_move_the_recomputed_days_back(tmp_path: Path):

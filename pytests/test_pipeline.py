@@ -431,6 +431,7 @@ def test_status_and_data_packages(tiny_pipeline):
     status = tiny_pipeline.run("status")
     assert status.returncode == 0, status.stderr
     assert "institution_indicators" in status.stdout
+    assert "Unit tests       this code passed all" in status.stdout  # the first build ran them all
     index_pages = list(tiny_pipeline.reports.rglob("index.html"))
     assert index_pages
     institutions = published(tiny_pipeline, "select count(distinct institution_id) from marts.institutions")

@@ -120,10 +120,10 @@ class Plan:
         }
 
 
-def fingerprint(project_dir: Path) -> str:
-    """A hash of everything that decides what the models compute."""
+def fingerprint(project_dir: Path, parts: tuple[str, ...] = FINGERPRINTED) -> str:
+    """A hash of everything that decides what the models compute (or of other `parts` of the project)."""
     digest = hashlib.sha256()
-    for name in FINGERPRINTED:
+    for name in parts:
         root = project_dir / name
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for p in files:
@@ -141,8 +141,7 @@ def dbt_arguments(plan: Plan, dbt_args: list[str]) -> list[str]:
     """The dbt arguments that carry out a plan, added to the caller's."""
     if plan.mode == "full":
         return [] if "--full-refresh" in dbt_args else ["--full-refresh"]
-    # unit tests test the code, which has not changed since the last (full) build
-    args = ["--exclude", "test_type:unit"]
+    args = []
     selected = any(a.split("=", 1)[0] in SELECTION_FLAGS for a in dbt_args)
     if plan.changed_extracts and not selected:
         args += ["--select", *selection(plan.changed_extracts)]

@@ -172,6 +172,13 @@ def format_manifest(m: dict, paths: Paths) -> str:
     if built:
         since = f" from {built['since']}" if built.get("since") else ""
         lines.append(f"Build mode       {built.get('mode')}{since}: {built.get('reason')}")
+    if "unit_tests" in m:
+        tested = m["unit_tests"]
+        lines.append(
+            f"Unit tests       this code passed all {tested['passed']} in build {tested['build_id']}"
+            if tested
+            else "Unit tests       not all run and passed on this code: the next build runs them"
+        )
     if dbt_info.get("args"):
         lines.append(f"dbt arguments    {' '.join(dbt_info['args'])}")
     lines += _format_checks(m.get("checks"))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from boernedata import landing_zone as zone
 from boernedata import settings
-from boernedata.build import dbt_runner, engines, incremental, manifest, publish
+from boernedata.build import dbt_runner, engines, incremental, manifest, publish, unit_tests
 from boernedata.build.checks import (
     Checks,
     refuse_empty_sources,
@@ -125,22 +125,30 @@ def _locked_build(
         allowed_empty = _check_landing(landing, options)
         ledger = manifest.ledger_state(landing)
         versions = manifest.tool_versions()
+        previous = read_manifest(paths.warehouse)
         plan = incremental.plan(
             landing,
             project_dir,
-            read_manifest(paths.warehouse),
+            previous,
             versions,
             full_refresh=full_refresh or "--full-refresh" in dbt_args,
             user_vars=any(a == "--vars" or a.startswith("--vars=") for a in dbt_args),
             warehouse=paths.warehouse,
         )
+        code = unit_tests.fingerprint(project_dir)
+        skip_unit_tests = unit_tests.passed_before(previous, code, versions)
         _say(plan.describe())
+        _say(unit_tests.describe(skip_unit_tests))
         _say(f"running dbt build on {paths.warehouse} (landing {landing})")
         exit_code, run_results, target_path = dbt_runner.run_dbt(
             paths,
             landing,
             project_dir,
-            [*dbt_args, *incremental.dbt_arguments(plan, dbt_args)],
+            [
+                *dbt_args,
+                *incremental.dbt_arguments(plan, dbt_args),
+                *unit_tests.dbt_arguments(skip_unit_tests),
+            ],
             incremental.dbt_environment(plan),
         )
     failed = dbt_runner.failed_nodes(run_results)
@@ -152,7 +160,7 @@ def _locked_build(
     try:
         counts, withheld = publish.copy_published_interface(paths.warehouse, release)
         # before the swap: a refusal leaves all in place
-        shrunk = refuse_shrink(read_manifest(paths.warehouse), counts, options)
+        shrunk = refuse_shrink(previous, counts, options)
         for s in shrunk:
             _say(f"note: marts.{s.table} shrank from {s.before:,} to {s.after:,} rows (--allow-shrink)")
         manifest.write_manifest(
@@ -179,6 +187,9 @@ def _locked_build(
                     "versions": versions,
                     "ledger_records": ledger.get("deliveries", 0),
                 },
+                unit_tests.MANIFEST_KEY: unit_tests.record(
+                    previous, code, versions, run_results, target_path, build_id
+                ),
                 "checks": {
                     "max_shrink_pct": options.max_shrink_pct,
                     "allow_shrink": options.allow_shrink,

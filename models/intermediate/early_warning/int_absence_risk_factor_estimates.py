@@ -29,8 +29,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 import statsmodels
-import statsmodels.api as sm
 from scipy import sparse
+
+# the modules the fit uses, not statsmodels.api: that imports all of statsmodels, 0.5-0.8 s more of every
+# build that fits (docs/benchmarks.md)
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.tools import add_constant
 
 BINARY = ("parents_apart", "parent_unknown", "no_parent_in_work", "school_change")
 SIZES = ("school_size", "class_size")
@@ -79,9 +84,9 @@ def _dummies(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _marginal(cells: pd.DataFrame, factors: list[str]) -> dict[str, tuple[float, float, float]]:
     """The Poisson GLM on the summed cells, clustered by school."""
-    exog = sm.add_constant(pd.concat([cells[factors], _dummies(cells)], axis=1), has_constant="add")
-    result = sm.GLM(
-        cells["absent_days"], exog, family=sm.families.Poisson(), offset=np.log(cells["school_days"])
+    exog = add_constant(pd.concat([cells[factors], _dummies(cells)], axis=1), has_constant="add")
+    result = GLM(
+        cells["absent_days"], exog, family=families.Poisson(), offset=np.log(cells["school_days"])
     ).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(cells["school_id"])[0]})
     out = {}
     for factor in factors:
