@@ -31,8 +31,8 @@ import pandas as pd
 import statsmodels
 from scipy import sparse
 
-# the modules the fit uses, not statsmodels.api: that imports all of statsmodels, 0.5-0.8 s more of every
-# build that fits (docs/benchmarks.md)
+# the modules the fit uses, not statsmodels.api, which imports all of statsmodels: about 0.3 s less of
+# every build that fits (docs/benchmarks.md)
 from statsmodels.genmod import families
 from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.tools import add_constant
