@@ -25,6 +25,7 @@ from boernedata import build as b
 from boernedata import landing_zone as zone
 from boernedata import releases as r
 from boernedata import settings
+from boernedata.build import dbt_runner
 from boernedata.build.lock import BuildLock
 from boernedata.build.manifest import format_releases, status
 from boernedata.build.publish import PUBLISHED_TABLES
@@ -340,6 +341,26 @@ def test_failing_data_test_publishes_nothing(built, tmp_path, capsys):
     assert after["build_id"] == before["build_id"]
     assert sorted(r.Paths.of(built["warehouse"]).releases.iterdir()) == releases
     assert published_marker(built) == 7
+
+
+def test_a_model_changed_during_a_build_makes_the_next_build_full(env, monkeypatch, capsys):
+    """The manifest records the code the build ran: hashed before dbt reads it, not after. A model edited
+    while dbt runs (simulated after it, before the manifest is written) is not recorded as built."""
+    run_dbt = dbt_runner.run_dbt
+
+    def run_then_edit(*args, **kwargs):
+        result = run_dbt(*args, **kwargs)
+        model = env["project"] / "models" / "staging" / "stg_children.sql"
+        model.write_text(model.read_text("utf-8") + "\n-- edited while the build ran\n", "utf-8")
+        return result
+
+    monkeypatch.setattr(dbt_runner, "run_dbt", run_then_edit)
+    assert run_build(env) == 0
+    monkeypatch.undo()
+    capsys.readouterr()
+    assert run_build(env) == 0
+    out = capsys.readouterr().out
+    assert "full refresh: the models, macros, seeds, snapshots or extract contracts changed" in out
 
 
 def test_missing_interface_table_is_a_failure(env, capsys):

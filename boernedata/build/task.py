@@ -135,6 +135,9 @@ def _locked_build(
             user_vars=any(a == "--vars" or a.startswith("--vars=") for a in dbt_args),
             warehouse=paths.warehouse,
         )
+        # the code this build runs, hashed before dbt reads it: a file changed during the build then makes
+        # the next build full, instead of being recorded as built
+        computed = incremental.fingerprint(project_dir)
         code = unit_tests.fingerprint(project_dir)
         skip_unit_tests = unit_tests.passed_before(previous, code, versions)
         _say(plan.describe())
@@ -183,7 +186,7 @@ def _locked_build(
                 },
                 "incremental": {
                     **plan.as_manifest(),
-                    "fingerprint": incremental.fingerprint(project_dir),
+                    "fingerprint": computed,
                     "versions": versions,
                     "ledger_records": ledger.get("deliveries", 0),
                 },
