@@ -363,6 +363,30 @@ def test_a_model_changed_during_a_build_makes_the_next_build_full(env, monkeypat
     assert "full refresh: the models, macros, seeds, snapshots or extract contracts changed" in out
 
 
+def test_a_build_with_nothing_delivered_runs_no_dbt_and_keeps_the_publication(env, monkeypatch, capsys):
+    """A night without deliveries: the same landing state and code would publish the same numbers, so the
+    build runs no dbt and the publication stays. Not so when the caller gives dbt arguments, nor after a
+    publication from a build given dbt arguments (it may have left models unbuilt)."""
+    assert run_build(env) == 0
+    published = r.Paths.of(env["warehouse"]).published
+    first = json.loads((published / r.MANIFEST).read_text())["build_id"]
+    calls = []
+    run_dbt = dbt_runner.run_dbt
+    monkeypatch.setattr(dbt_runner, "run_dbt", lambda *a, **k: calls.append(a) or run_dbt(*a, **k))
+    capsys.readouterr()
+
+    assert run_build(env) == 0
+    assert f"nothing to build: build {first} was made from this landing state and this code" in (
+        capsys.readouterr().out
+    )
+    assert not calls and json.loads((published / r.MANIFEST).read_text())["build_id"] == first
+
+    assert run_build(env, "--vars", "{marker: 9}") == 0 and len(calls) == 1 and published_marker(env) == 9
+    # the publication came from a build given dbt arguments: the next one runs dbt (and the default marker)
+    assert run_build(env) == 0 and len(calls) == 2 and published_marker(env) == 1
+    assert "nothing to build" not in capsys.readouterr().out
+
+
 def test_missing_interface_table_is_a_failure(env, capsys):
     env["project"] = make_project(
         env["tmp"] / "incomplete", drop=("models/marts/published/data_year_wheel.sql",)

@@ -35,7 +35,9 @@ what the current publication was built from (its manifest):
 An incremental run builds only the nodes downstream of the extracts with new or re-delivered deliveries
 (`selection`): the incremental models recompute their recent days or half-years, the other models there
 are rebuilt whole, and a model upstream of no changed extract keeps its table, as its inputs are what
-the last build read.
+the last build read. With nothing delivered at all since the last build (`Plan.nothing_new`: a night
+without deliveries), the build runs no dbt and keeps the publication (task.py): the models read only the
+landing folder and the code, so a rebuild would publish the same numbers.
 
 The rule is: never publish a state that a full rebuild of the same landing state would not. A test lands
 months, builds, lands more months and a corrected earlier month, builds incrementally, and compares with
@@ -98,6 +100,12 @@ class Plan:
     new_deliveries: int = 0
     # the extracts with new or re-delivered deliveries: an incremental run builds what reads them
     changed_extracts: list[str] = field(default_factory=list)
+
+    @property
+    def nothing_new(self) -> bool:
+        """Nothing was delivered or re-delivered since the build of the current publication, and nothing
+        else calls for a full refresh: that publication is what a rebuild would publish."""
+        return self.mode == "incremental" and self.new_deliveries == 0
 
     def describe(self) -> str:
         if self.mode == "full":
@@ -219,6 +227,8 @@ def plan(
         if applies:
             return Plan("full", reason)
     new = [r for r in records[seen:] if r.get("status") in (zone.LANDED, zone.REPLACED)]
+    if not new:
+        return Plan("incremental", "nothing was delivered or re-delivered since the last build")
     history = sorted({r["extract"] for r in new if r.get("extract") in HISTORY_EXTRACTS})
     if history:
         rewritten = ", ".join(history)

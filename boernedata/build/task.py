@@ -140,6 +140,13 @@ def _locked_build(
         computed = incremental.fingerprint(project_dir)
         code = unit_tests.fingerprint(project_dir)
         skip_unit_tests = unit_tests.passed_before(previous, code, versions)
+        if plan.nothing_new and skip_unit_tests and not dbt_args and not _narrowed(previous):
+            _say(
+                f"nothing to build: build {previous['build_id']} was made from this landing state and this "
+                "code, and nothing was delivered since, so its publication stays as it is (a rebuild would "
+                "publish the same numbers; --full-refresh rebuilds anyway)"
+            )
+            return ExitCode.OK
         _say(plan.describe())
         _say(unit_tests.describe(skip_unit_tests))
         _say(f"running dbt build on {paths.warehouse} (landing {landing})")
@@ -212,6 +219,12 @@ def _locked_build(
     rows = ", ".join(f"{t} {c['rows']}" for t, c in counts.items())
     _say(f"published build {build_id} to {paths.published}/ ({rows} rows)")
     return ExitCode.OK
+
+
+def _narrowed(previous: dict | None) -> bool:
+    """Whether the current publication came from a build given dbt arguments (a --select, say), which
+    may have left models unbuilt: then a build with nothing new still runs dbt."""
+    return bool(((previous or {}).get("dbt") or {}).get("args"))
 
 
 def _engine_build(
