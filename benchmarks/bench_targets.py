@@ -7,8 +7,9 @@
    from scratch (dbt models, data tests, unit tests, publish). Wall time, CPU time and peak RSS of the
    build.
 2. copenhagen nightly: the last month of every monthly extract lands, and `build` runs again (it chooses
-   incremental by itself). Wall time of land and of build, against the full build. Then `build
-   --full-refresh` on the same warehouse: a full rebuild of code this warehouse has built before (what a
+   incremental by itself). Wall time of land and of build, against the full build. Then `build` once
+   more with nothing delivered since (no dbt runs: task.py). Then `build --full-refresh` on the same
+   warehouse: a full rebuild of code this warehouse has built before (what a
    re-delivered register or a forced refresh costs), which parses only what changed and leaves out the
    unit tests the code passed in the first build (boernedata/build/unit_tests.py).
 3. national (when --national-raw is given): the same full build and nightly month as for copenhagen.
@@ -123,6 +124,13 @@ def full_and_nightly(
         f"build {nightly:.1f} s = {100 * nightly / full:.0f} % of the full build (CPU {nightly_cpu:.0f} s; "
         f"land {land_t:.1f} s, {land_rss:.1f} GB), peak RSS {nightly_rss:.1f} GB",
         targets[1],
+    ))  # fmt: skip
+    print(rows[-1], flush=True)
+    idle, idle_rss, idle_cpu = run(build, env)  # nothing delivered since: no dbt, the publication stays
+    rows.append((
+        f"{scale} build with nothing delivered since the nightly",
+        f"{idle:.1f} s (CPU {idle_cpu:.1f} s), peak RSS {idle_rss:.2f} GB",
+        "—",
     ))  # fmt: skip
     print(rows[-1], flush=True)
     if not rebuild:
