@@ -268,7 +268,7 @@ def test_check_ins_that_change_an_institutions_months_move_the_recomputed_days_b
     previous = {"incremental": built, "landing": {"path": str(landing)}}
     plan = incremental.plan(
         landing,
-        settings.PROJECT_DIR,
+        incremental.fingerprint(settings.PROJECT_DIR),
         previous,
         versions,
         full_refresh=False,

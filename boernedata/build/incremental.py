@@ -190,7 +190,7 @@ def lookback_days() -> int:
 
 def plan(
     landing: Path,
-    project_dir: Path,
+    code: str,
     previous: dict | None,
     versions: dict[str, str],
     *,
@@ -198,8 +198,9 @@ def plan(
     user_vars: bool,
     warehouse: Path | None = None,
 ) -> Plan:
-    """Decide full or incremental for a build of `landing`, given the manifest of the current
-    publication (`previous`, None when nothing is published) and its internal `warehouse` file."""
+    """Decide full or incremental for a build of `landing` with the code whose fingerprint() is `code`,
+    given the manifest of the current publication (`previous`, None when nothing is published) and its
+    internal `warehouse` file."""
     records = zone.read_ledger(landing, tolerant=True)
     built = (previous or {}).get("incremental") or {}
     seen = built.get("ledger_records")
@@ -214,7 +215,7 @@ def plan(
             f"the current publication was built from another landing folder ({built_from})",
         ),
         (
-            built.get("fingerprint") != fingerprint(project_dir),
+            built.get("fingerprint") != code,
             "the models, macros, seeds, snapshots or extract contracts changed since the last build",
         ),
         (built.get("versions") != versions, "the dbt or DuckDB version changed since the last build"),

@@ -126,18 +126,18 @@ def _locked_build(
         ledger = manifest.ledger_state(landing)
         versions = manifest.tool_versions()
         previous = read_manifest(paths.warehouse)
+        # the code this build runs, hashed once and before dbt reads it: the plan judges it, and a file
+        # changed during the build then makes the next build full, instead of being recorded as built
+        computed = incremental.fingerprint(project_dir)
         plan = incremental.plan(
             landing,
-            project_dir,
+            computed,
             previous,
             versions,
             full_refresh=full_refresh or "--full-refresh" in dbt_args,
             user_vars=any(a == "--vars" or a.startswith("--vars=") for a in dbt_args),
             warehouse=paths.warehouse,
         )
-        # the code this build runs, hashed before dbt reads it: a file changed during the build then makes
-        # the next build full, instead of being recorded as built
-        computed = incremental.fingerprint(project_dir)
         code = unit_tests.fingerprint(project_dir)
         skip_unit_tests = unit_tests.passed_before(previous, code, versions)
         if plan.nothing_new and skip_unit_tests and not dbt_args and not _narrowed(previous):
