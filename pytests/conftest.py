@@ -47,11 +47,8 @@ def run_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def run_pipeline(root: Path, scale: str, seed: int, *, datapakke: bool) -> Pipeline:
-    """generate -> land -> build (-> datapakke) through the CLI into `root`; fail the test on any step."""
-    raw, landing, reports = root / "raw", root / "landing", root / "reports"
-    truth = root / "truth.json"
-    warehouse = root / "warehouse" / "boernedata.duckdb"
+def cli_env(raw: Path, landing: Path, warehouse: Path) -> dict:
+    """The environment of a CLI run on these folders, with the test pseudonym key."""
     env = {
         **os.environ,
         "BOERNEDATA_PSEUDONYM_KEY": TEST_KEY,
@@ -61,6 +58,15 @@ def run_pipeline(root: Path, scale: str, seed: int, *, datapakke: bool) -> Pipel
     }
     for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH"):
         env.pop(name, None)
+    return env
+
+
+def run_pipeline(root: Path, scale: str, seed: int, *, datapakke: bool) -> Pipeline:
+    """generate -> land -> build (-> datapakke) through the CLI into `root`; fail the test on any step."""
+    raw, landing, reports = root / "raw", root / "landing", root / "reports"
+    truth = root / "truth.json"
+    warehouse = root / "warehouse" / "boernedata.duckdb"
+    env = cli_env(raw, landing, warehouse)
     generate = ["--scale", scale, "--seed", str(seed), "--truth", str(truth), "--no-progress"]
     steps = {
         "generate": ["generate", *generate],
@@ -88,6 +94,22 @@ def run_pipeline(root: Path, scale: str, seed: int, *, datapakke: bool) -> Pipel
         env=env,
         outputs=outputs,
     )
+
+
+SESSION_PIPELINES = ("tiny_pipeline", "small_pipeline")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Work units for pytest-xdist (`make test` runs `-n 2 --dist loadgroup`): the tests that read one
+    session pipeline are one unit, so each pipeline is built once; every other test file is one unit, so
+    its module fixtures are set up once."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = [v for v in callspec.params.values() if isinstance(v, str)] if callspec else []
+        used = [*item.fixturenames, *params]  # a parametrized fixture names its pipeline in its param
+        group = next((name for name in SESSION_PIPELINES if name in used), item.module.__name__)
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

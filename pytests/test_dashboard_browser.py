@@ -78,11 +78,11 @@ def test_every_page_type_loads_without_console_errors(watched, dashboard_url, na
     assert response.status == 200
     _loaded(watched, heading)
     assert watched.evaluate("document.documentElement.lang") == "da"
-    # set by a clientside callback after the page's content: waited for, not read once (it lagged the
-    # heading on a slow machine)
+    # the title (a clientside callback) and the charts (plotly.js is loaded lazily) come after the
+    # heading: waited for, not read once (both lagged it on a slow machine)
     expect(watched).to_have_title(re.compile(r"· Børnedata$"))
     if name not in ("year_wheel", "watch_list"):
-        assert watched.locator(".js-plotly-plot, img.sparkline").count() > 0  # charts were drawn
+        expect(watched.locator(".js-plotly-plot, img.sparkline").first).to_be_attached()  # charts drawn
     assert watched.errors == [] and watched.outside == []
     ARTIFACTS.mkdir(exist_ok=True)
     watched.screenshot(path=ARTIFACTS / f"dashboard_{name}.png", full_page=True)
