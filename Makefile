@@ -44,7 +44,7 @@ lint: $(STAMP)
 # work units (pytests/conftest.py) keep each session pipeline and each file's fixtures on one worker.
 # pytest stays at 9.1 in requirements.lock: xdist 3.8 groups by renaming node ids, which 9.2 ignores.
 pytest: $(STAMP) browser
-	$(BIN)/pytest --numprocesses 2 --dist loadgroup
+	$(BIN)/pytest --numprocesses 2 --dist loadgroup --no-loadscope-reorder
 
 test: lint pytest
 
