@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from boernedata import releases
 
@@ -132,6 +133,10 @@ def small_pipeline(tmp_path_factory) -> Pipeline:
 
 
 # --- the browser for pytest-playwright: Debian's Chromium, never a downloaded one ----------------------
+
+# What a browser test waits for (a chart drawn, a title set) may take more than Playwright's default 5 s
+# on a busy machine: the suite runs on two workers beside dbt builds. A wait ends as soon as it holds.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")

@@ -412,7 +412,7 @@ def test_readers_never_fail_during_a_build_and_then_see_the_new_one(env):
             ),
             out,
         )
-        wait_for(Path(str(out) + ".ready"), 30, readers[mode][0])
+        wait_for(Path(str(out) + ".ready"), 60, readers[mode][0])
 
     assert run_build(env, "--vars", "{marker: 2}") == 0
     time.sleep(1.0)  # let the looping reader query the new publication a few times
@@ -437,7 +437,7 @@ def test_killed_build_leaves_the_publication_and_the_next_build_succeeds(env, ca
     flag = env["tmp"] / "paused"
     proc = spawn_build(env, "--vars", "{marker: 2}", extra_env={"BOERNEDATA_TEST_PAUSE_FLAG": str(flag)})
     try:
-        wait_for(flag, 60, proc)  # dbt is now in the middle of its run, holding the internal file
+        wait_for(flag, 180, proc)  # dbt is now in the middle of its run, holding the internal file
 
         # A second build at the same time is refused, naming the running one.
         assert run_build(env, "--vars", "{marker: 9}") == 3
