@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from boernedata import releases
+from boernedata.build import unit_tests
 
 TEST_KEY = "boernedata-test-key-not-a-secret"
 
@@ -62,7 +63,7 @@ def cli_env(raw: Path, landing: Path, warehouse: Path) -> dict:
     return env
 
 
-def run_pipeline(root: Path, scale: str, seed: int, *, datapakke: bool) -> Pipeline:
+def run_pipeline(root: Path, scale: str, seed: int, *, datapakke: bool, run_unit_tests: bool) -> Pipeline:
     """generate -> land -> build (-> datapakke) through the CLI into `root`; fail the test on any step."""
     raw, landing, reports = root / "raw", root / "landing", root / "reports"
     truth = root / "truth.json"
@@ -72,8 +73,7 @@ def run_pipeline(root: Path, scale: str, seed: int, *, datapakke: bool) -> Pipel
     steps = {
         "generate": ["generate", *generate],
         "land": ["land", "--no-progress"],
-        # the unit tests (fixtures, not landed data) run in the tiny build; the small one leaves them out
-        "build": ["build"] if scale == "tiny" else ["build", "--", "--exclude", "test_type:unit"],
+        "build": ["build"] if run_unit_tests else ["build", "--", *unit_tests.dbt_arguments(skip=True)],
     }
     if datapakke:
         steps["datapakke"] = ["datapakke", "--out", str(reports), "--no-pdf"]
@@ -123,13 +123,16 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def tiny_pipeline(tmp_path_factory) -> Pipeline:
-    return run_pipeline(tmp_path_factory.mktemp("pipeline"), "tiny", 7, datapakke=True)
+    # the suite's one run of the unit tests (fixtures, not landed data: one run per code is enough)
+    return run_pipeline(tmp_path_factory.mktemp("pipeline"), "tiny", 7, datapakke=True, run_unit_tests=True)
 
 
 @pytest.fixture(scope="session")
 def small_pipeline(tmp_path_factory) -> Pipeline:
     """The `small` scale (the issue's bar for plausible values of every indicator); no data packages."""
-    return run_pipeline(tmp_path_factory.mktemp("pipeline_small"), "small", 3, datapakke=False)
+    return run_pipeline(
+        tmp_path_factory.mktemp("pipeline_small"), "small", 3, datapakke=False, run_unit_tests=False
+    )
 
 
 # --- the browser for pytest-playwright: Debian's Chromium, never a downloaded one ----------------------

@@ -106,12 +106,14 @@ def test_incremental_build_equals_a_full_rebuild(tmp_path: Path):
     # its own tiny municipality (2 s), not the session pipeline's: so it runs beside that pipeline's
     # tests under pytest-xdist
     generated = run_cli(
-        {**env, settings.ENV_RAW: str(tmp_path / "generated")},
+        env,
         "generate",
         "--scale",
         "tiny",
         "--seed",
         "7",
+        "--out",
+        str(tmp_path / "generated"),
         "--no-progress",
     )
     assert generated.returncode == 0, generated.stderr[-3000:]
@@ -139,7 +141,7 @@ def test_incremental_build_equals_a_full_rebuild(tmp_path: Path):
 
     full = tmp_path / "full" / "boernedata.duckdb"
     # the reference rebuild leaves out the unit tests: the first build ran them on this code
-    cli("build", "--warehouse", str(full), "--full-refresh", "--", "--exclude", "test_type:unit")
+    cli("build", "--warehouse", str(full), "--full-refresh", "--", *unit_tests.dbt_arguments(skip=True))
 
     compare = [sys.executable, str(settings.PROJECT_DIR / "scripts" / "compare_published.py")]
     published = [str(w.parent / "published" / "boernedata.duckdb") for w in (nightly, full)]

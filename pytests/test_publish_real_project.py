@@ -17,6 +17,7 @@ import pytest
 from boernedata import build as b
 from boernedata import releases as r
 from boernedata import settings
+from boernedata.build import unit_tests
 from boernedata.build.publish import PUBLISHED_TABLES
 from boernedata.contracts import EXTRACTS
 
@@ -57,9 +58,12 @@ def test_real_project_publishes_only_the_interface(tmp_path: Path, capsys):
     assert "holds no landed rows at all" in capsys.readouterr().err
     every_extract = tuple(ex.key for ex in EXTRACTS)
     # the unit tests (fixtures, not landed data) run in the session's tiny build; left out here
-    unit_tests_out = ["--exclude", "test_type:unit"]
     rc = b.build(
-        landing, warehouse, unit_tests_out, project_dir=project, checks=b.Checks(allow_empty=every_extract)
+        landing,
+        warehouse,
+        unit_tests.dbt_arguments(skip=True),
+        project_dir=project,
+        checks=b.Checks(allow_empty=every_extract),
     )
     assert rc == 0, capsys.readouterr().err
 

@@ -15,6 +15,7 @@ import pytest
 from conftest import run_cli
 
 from boernedata import settings
+from boernedata.build import unit_tests
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +24,7 @@ def test_same_landing_state_same_bytes_whatever_the_thread_count(tiny_pipeline, 
     warehouse = tmp_path / "warehouse" / "boernedata.duckdb"
     env = {**tiny_pipeline.env, settings.ENV_THREADS: "1", settings.ENV_WAREHOUSE: str(warehouse)}
     # the unit tests ran in the session's build; at one thread they would double this test's time
-    dbt_args = ["--threads", "1", "--exclude", "test_type:unit"]
+    dbt_args = ["--threads", "1", *unit_tests.dbt_arguments(skip=True)]
     proc = run_cli(env, "build", "--landing", str(tiny_pipeline.landing), "--", *dbt_args)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
 
