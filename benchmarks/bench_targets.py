@@ -14,7 +14,11 @@
    unit tests the code passed in the first build (boernedata/build/unit_tests.py).
 3. national (when --national-raw is given): the same full build and nightly month as for copenhagen.
 4. data packages: one half-year, every copenhagen institution, HTML + PDF.
-5. BI queries on a published mart (national when built, else copenhagen): one institution over time,
+5. (`--floor`) the same full build and nightly at the tiny scale (seed 7), where the data are a
+   thousandth of copenhagen's: what is left is dbt's own work (starting, parsing, ~350 nodes of a
+   nightly, each compiled, run and logged) and publishing, a floor no faster SQL can go below. Its
+   nightly is also shown as a share of the copenhagen full build of the same run.
+6. BI queries on a published mart (national when built, else copenhagen): one institution over time,
    one indicator across institutions, 200 of each on a read-only connection; p50 and p95.
 
 A fixed single-threaded DuckDB query is timed before and after the run (calibration): this machine's
@@ -96,11 +100,19 @@ def split_last_month(raw: Path, early: Path, late: Path) -> str:
 
 
 def full_and_nightly(
-    scale: str, raw: Path, work: Path, env: dict, rows: list, targets: tuple[str, str], rebuild: bool = True
+    scale: str,
+    raw: Path,
+    work: Path,
+    env: dict,
+    rows: list,
+    targets: tuple[str, str],
+    rebuild: bool = True,
+    seconds: dict | None = None,
 ) -> Path:
     """Land all but the last month and build from scratch, then land that month and build again (the
-    build chooses incremental by itself), then (`rebuild`) force a full rebuild. Appends a row for each;
-    returns the warehouse folder."""
+    build chooses incremental by itself), then (`rebuild`) force a full rebuild. Appends a row for each
+    (and puts the full build's and the nightly's wall seconds in `seconds`); returns the warehouse
+    folder."""
     early, late, landing = work / "raw", work / "late", work / "landing"
     last = split_last_month(raw, early, late)
     land = [*CLI, "land", "--raw", str(early), "--landing", str(landing), "--no-progress"]
@@ -126,6 +138,8 @@ def full_and_nightly(
         targets[1],
     ))  # fmt: skip
     print(rows[-1], flush=True)
+    if seconds is not None:
+        seconds.update(full=full, nightly=nightly)
     idle, idle_rss, idle_cpu = run(build, env)  # nothing delivered since: no dbt, the publication stays
     rows.append((
         f"{scale} build with nothing delivered since the nightly",
@@ -143,6 +157,21 @@ def full_and_nightly(
     ))  # fmt: skip
     print(rows[-1], flush=True)
     return warehouse.parent
+
+
+def floor_rows(work: Path, env: dict, rows: list, cph_full: float | None) -> None:
+    """The tiny scale's full build and nightly (`--floor`); its nightly against copenhagen's full build."""
+    raw = work / "generated"
+    run([*CLI, "generate", "--scale", "tiny", "--seed", "7", "--out", str(raw), "--no-progress"], env)
+    seconds: dict[str, float] = {}
+    full_and_nightly("tiny", raw, work, env, rows, ("—", "—"), rebuild=False, seconds=seconds)
+    if cph_full:
+        rows.append((
+            "tiny nightly against the copenhagen full build (the floor of dbt's own work)",
+            f"{seconds['nightly']:.1f} s = {100 * seconds['nightly'] / cph_full:.0f} % of {cph_full:.1f} s",
+            "—",
+        ))  # fmt: skip
+        print(rows[-1], flush=True)
 
 
 def datapakke_row(published: Path, out: Path, env: dict) -> tuple[str, str, str]:
@@ -206,6 +235,7 @@ def main() -> int:
     ap.add_argument("--national-raw", type=Path, help="a generated national raw folder: also national")
     ap.add_argument("--only-national", action="store_true", help="skip copenhagen (with --national-raw)")
     ap.add_argument("--skip-datapakke", action="store_true")
+    ap.add_argument("--floor", action="store_true", help="also the tiny scale's full build and nightly")
     args = ap.parse_args()
     env = {**os.environ, "BOERNEDATA_PSEUDONYM_KEY": KEY}
     work = args.work
@@ -216,17 +246,20 @@ def main() -> int:
     print(f"calibration: {calibrated[0]:.2f} s", flush=True)
 
     published, scale = None, "copenhagen"
+    cph_seconds: dict[str, float] = {}
     if not args.only_national:
         if not args.cph_raw:
             ap.error("--cph-raw is required unless --only-national")
         cph = full_and_nightly(
             "copenhagen", args.cph_raw, work / "copenhagen", env, rows,
-            ("≤ 100 s, ≤ 8 GB", "≤ 10 % of the full build"),
+            ("≤ 100 s, ≤ 8 GB", "≤ 10 % of the full build"), seconds=cph_seconds,
         )  # fmt: skip
         published = cph / "published" / "boernedata.duckdb"
         if not args.skip_datapakke:
             rows.append(datapakke_row(published, work / "datapakker", env))
             print(rows[-1], flush=True)
+    if args.floor:
+        floor_rows(work / "tiny", env, rows, cph_seconds.get("full"))
     if args.national_raw:
         national = full_and_nightly(  # no rebuild: another 20 minutes
             "national", args.national_raw, work / "national", env, rows, ("≤ 30 min, ≤ 20 GB", "—"), False
